@@ -1,0 +1,1 @@
+"""Backline's shared code: domain rules, the single-table store, adapters, HTTP glue."""

@@ -1,0 +1,157 @@
+"""Customer operations: what staff can do to a studio's customer records."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from backline import keys
+from backline.clock import isoformat, new_id, utcnow
+from backline.customer_store import CustomerCollection, CustomerStore, Page
+from backline.customers import Customer, Note, normalize_email, normalize_mobile
+from backline.errors import require_version
+
+if TYPE_CHECKING:
+    from backline.schemas import CustomerCreate, CustomerEdit
+
+MAX_PAGE = 100
+
+
+@dataclass(frozen=True)
+class Contact:
+    email: str | None
+    mobile: str | None
+
+
+class CustomerService:
+    def __init__(self, store: CustomerStore, default_country: str) -> None:
+        self.store = store
+        self.default_country = default_country
+
+    def region_of(self, studio_id: str) -> str:
+        """The region mobiles are read in. Studio settings override the configured default."""
+        return self.default_country
+
+    def contact(self, studio_id: str, email: str | None, mobile: str | None) -> Contact:
+        return Contact(
+            email=normalize_email(email) if email else None,
+            mobile=normalize_mobile(mobile, self.region_of(studio_id)) if mobile else None,
+        )
+
+    def create(self, studio_id: str, data: CustomerCreate) -> Customer:
+        contact = self.contact(studio_id, data.email, data.mobile)
+        now = isoformat(utcnow())
+        customer = Customer(
+            studio_id=studio_id,
+            customer_id=new_id("cus"),
+            name=" ".join(data.name.split()),
+            email=contact.email,
+            mobile=contact.mobile,
+            opt_in_reminders=data.opt_in_reminders,
+            opt_in_mailing_list=data.opt_in_mailing_list,
+            created_at=now,
+            updated_at=now,
+        )
+        self.store.create(customer)
+        return customer
+
+    def detail(self, studio_id: str, customer_id: str) -> CustomerCollection:
+        return self.store.collection(studio_id, customer_id)
+
+    def get(self, studio_id: str, customer_id: str) -> Customer:
+        return self.store.get(studio_id, customer_id)
+
+    def page(
+        self,
+        studio_id: str,
+        *,
+        query: str | None,
+        status: str | None,
+        include_inactive: bool,
+        limit: int,
+        cursor: str | None,
+    ) -> Page:
+        if query and query.strip():
+            return self.store.search(
+                studio_id,
+                query,
+                status=status,
+                include_inactive=include_inactive,
+                limit=limit,
+                cursor=cursor,
+            )
+        return self.store.list_page(
+            studio_id, status=status, include_inactive=include_inactive, limit=limit, cursor=cursor
+        )
+
+    def edit(
+        self, studio_id: str, customer_id: str, data: CustomerEdit, expected: int | None
+    ) -> Customer:
+        before = self.store.get(studio_id, customer_id)
+        require_version(expected, before.version)
+        sent = data.model_fields_set
+        changes: dict[str, object] = {}
+        if "name" in sent and data.name is not None:
+            changes["name"] = " ".join(data.name.split())
+        if "email" in sent:
+            changes["email"] = self.contact(studio_id, data.email, None).email
+        if "mobile" in sent:
+            changes["mobile"] = self.contact(studio_id, None, data.mobile).mobile
+        for flag in ("opt_in_reminders", "opt_in_mailing_list"):
+            if flag in sent and getattr(data, flag) is not None:
+                changes[flag] = getattr(data, flag)
+        if not changes:
+            return before
+        after = before.model_copy(
+            update={**changes, "version": before.version + 1, "updated_at": isoformat(utcnow())}
+        )
+        self.store.save(before, after)
+        return after
+
+    def delete(self, studio_id: str, customer_id: str, expected: int | None) -> str:
+        """Customers who booked are kept inactive ("soft"); the rest are removed ("hard")."""
+        collection = self.store.collection(studio_id, customer_id)
+        customer = collection.customer
+        require_version(expected, customer.version)
+        if collection.bookings:
+            if customer.active:
+                after = customer.model_copy(
+                    update={
+                        "active": False,
+                        "version": customer.version + 1,
+                        "updated_at": isoformat(utcnow()),
+                    }
+                )
+                self.store.save(customer, after)
+            return "soft"
+        filed = [keys.note_key(studio_id, customer_id, note.note_id) for note in collection.notes]
+        filed += [
+            keys.coupon_assignment_key(studio_id, customer_id, coupon["coupon_id"])
+            for coupon in collection.coupons
+        ]
+        filed += [
+            keys.membership_key(studio_id, customer_id, band["band_id"])
+            for band in collection.bands
+        ]
+        filed += [
+            keys.status_change_key(studio_id, customer_id, change.changed_at)
+            for change in collection.status_history
+        ]
+        self.store.delete(customer, filed)
+        return "hard"
+
+    # ------------------------------------------------------------ notes
+
+    def add_note(self, studio_id: str, customer_id: str, text: str, author: str) -> Note:
+        now = isoformat(utcnow())
+        note = Note(
+            note_id=new_id("note"), text=text, author=author, created_at=now, updated_at=now
+        )
+        self.store.add_note(studio_id, customer_id, note)
+        return note
+
+    def edit_note(self, studio_id: str, customer_id: str, note_id: str, text: str) -> Note:
+        return self.store.edit_note(studio_id, customer_id, note_id, text, isoformat(utcnow()))
+
+    def delete_note(self, studio_id: str, customer_id: str, note_id: str) -> None:
+        self.store.delete_note(studio_id, customer_id, note_id)

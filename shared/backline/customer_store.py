@@ -1,0 +1,381 @@
+"""Customers in the single table: records, guards, search lookups and staff notes.
+
+Every customer write is one transaction that carries the customer item (conditioned on
+its version), the email guard that keeps one active customer per email, and the search
+lookup items, so the three can never disagree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from botocore.exceptions import ClientError
+
+from backline import keys
+from backline.cursor import CursorSigner
+from backline.customers import Customer, Note, StatusChange, query_tokens, sort_name
+from backline.dynamo import (
+    Transaction,
+    TransactionFailedError,
+    deserialize,
+    is_condition_failure,
+    serialize,
+    values,
+)
+from backline.dynamo import run as run_transaction
+from backline.errors import ConflictError, NotFoundError, StaleVersionError
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.client import DynamoDBClient
+
+CUSTOMER_FIELDS = tuple(Customer.model_fields)
+NOTE_FIELDS = tuple(Note.model_fields)
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[Customer]
+    next_cursor: str | None
+
+
+@dataclass
+class CustomerCollection:
+    """Everything the customer's item collection holds, read by one Query."""
+
+    customer: Customer
+    notes: list[Note] = field(default_factory=list)
+    bookings: list[dict[str, Any]] = field(default_factory=list)
+    coupons: list[dict[str, Any]] = field(default_factory=list)
+    bands: list[dict[str, Any]] = field(default_factory=list)
+    status_history: list[StatusChange] = field(default_factory=list)
+    payment_requests: list[dict[str, Any]] = field(default_factory=list)
+
+
+def customer_item(customer: Customer) -> dict[str, Any]:
+    listed = keys.customer_list_sk(customer.active, sort_name(customer.name), customer.customer_id)
+    return {
+        **keys.customer_key(customer.studio_id, customer.customer_id),
+        "type": "customer",
+        "GSI1PK": keys.customers_pk(customer.studio_id),
+        "GSI1SK": listed,
+        "GSI2PK": keys.status_pk(customer.studio_id, customer.status.value),
+        "GSI2SK": listed,
+        **customer.model_dump(mode="json"),
+    }
+
+
+def customer_from_item(item: dict[str, Any]) -> Customer:
+    return Customer.model_validate({name: item[name] for name in CUSTOMER_FIELDS if name in item})
+
+
+def note_from_item(item: dict[str, Any]) -> Note:
+    return Note.model_validate({name: item[name] for name in NOTE_FIELDS if name in item})
+
+
+class CustomerStore:
+    def __init__(self, client: DynamoDBClient, table: str, cursors: CursorSigner) -> None:
+        self._client = client
+        self._table = table
+        self._cursors = cursors
+
+    # ------------------------------------------------------------ reads
+
+    def get(self, studio_id: str, customer_id: str) -> Customer:
+        response = self._client.get_item(
+            TableName=self._table,
+            Key=serialize(keys.customer_key(studio_id, customer_id)),
+            ConsistentRead=True,
+        )
+        if "Item" not in response:
+            raise NotFoundError(f"customer {customer_id} not found")
+        return customer_from_item(deserialize(response["Item"]))
+
+    def collection(self, studio_id: str, customer_id: str) -> CustomerCollection:
+        """The customer and everything filed under them: one Query (more only past 1 MB)."""
+        raw: list[dict[str, Any]] = []
+        request: dict[str, Any] = {
+            "TableName": self._table,
+            "KeyConditionExpression": "PK = :pk",
+            "ExpressionAttributeValues": values(pk=keys.customer_pk(studio_id, customer_id)),
+            "ConsistentRead": True,
+        }
+        while True:
+            response = self._client.query(**request)
+            raw.extend(deserialize(item) for item in response.get("Items", []))
+            if "LastEvaluatedKey" not in response:
+                break
+            request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+        return _collection_from_items(customer_id, raw)
+
+    def find_by_email(self, studio_id: str, email: str) -> str | None:
+        """The id of the studio's active customer with this email (case-insensitive)."""
+        response = self._client.get_item(
+            TableName=self._table,
+            Key=serialize(keys.email_guard_key(studio_id, email.lower())),
+            ConsistentRead=True,
+        )
+        item = response.get("Item")
+        return str(deserialize(item)["customer_id"]) if item else None
+
+    def list_page(
+        self,
+        studio_id: str,
+        *,
+        status: str | None,
+        include_inactive: bool,
+        limit: int,
+        cursor: str | None,
+    ) -> Page:
+        index, pk = (
+            (keys.STATUS_INDEX, keys.status_pk(studio_id, status))
+            if status
+            else (keys.LIST_INDEX, keys.customers_pk(studio_id))
+        )
+        scope = f"list|{studio_id}|{status}|{include_inactive}"
+        condition = f"{index}PK = :pk"
+        vals: dict[str, Any] = {"pk": pk}
+        if not include_inactive:
+            condition += f" AND begins_with({index}SK, :active)"
+            vals["active"] = keys.ACTIVE
+        request: dict[str, Any] = {
+            "TableName": self._table,
+            "IndexName": index,
+            "KeyConditionExpression": condition,
+            "ExpressionAttributeValues": values(**vals),
+            "Limit": limit,
+        }
+        start = self._cursors.decode(cursor, scope)
+        if start:
+            request["ExclusiveStartKey"] = serialize(start)
+        response = self._client.query(**request)
+        customers = [customer_from_item(deserialize(item)) for item in response.get("Items", [])]
+        last = response.get("LastEvaluatedKey")
+        return Page(customers, self._cursors.encode(deserialize(last) if last else None, scope))
+
+    def search(
+        self,
+        studio_id: str,
+        query: str,
+        *,
+        status: str | None,
+        include_inactive: bool,
+        limit: int,
+        cursor: str | None,
+    ) -> Page:
+        """One Query over the lookup items of the query's longest word; its other words
+        narrow the page. The cost follows the matches, not the size of the studio."""
+        tokens = query_tokens(query)
+        if not tokens:
+            return Page([], None)
+        lead = max(tokens, key=len)
+        scope = f"search|{studio_id}|{query}|{status}|{include_inactive}"
+        request: dict[str, Any] = {
+            "TableName": self._table,
+            "KeyConditionExpression": "PK = :pk AND begins_with(SK, :token)",
+            "ExpressionAttributeValues": values(pk=keys.lookup_pk(studio_id), token=lead),
+            "Limit": limit,
+        }
+        start = self._cursors.decode(cursor, scope)
+        if start:
+            request["ExclusiveStartKey"] = serialize(start)
+        response = self._client.query(**request)
+        seen: set[str] = set()
+        found: list[Customer] = []
+        for raw in response.get("Items", []):
+            item = deserialize(raw)
+            customer = customer_from_item(item["customer"])
+            if customer.customer_id in seen:
+                continue
+            seen.add(customer.customer_id)
+            if not include_inactive and not customer.active:
+                continue
+            if status and customer.status.value != status:
+                continue
+            if not _matches_all(customer, tokens):
+                continue
+            found.append(customer)
+        last = response.get("LastEvaluatedKey")
+        return Page(found, self._cursors.encode(deserialize(last) if last else None, scope))
+
+    # ------------------------------------------------------------ writes
+
+    def create(self, customer: Customer, transaction: Transaction | None = None) -> None:
+        """Write a new customer with its guard and lookups, in one transaction.
+
+        Raises ConflictError naming the active customer who already has the email.
+        """
+        tx = transaction or Transaction(self._table)
+        tx.put(customer_item(customer), condition="attribute_not_exists(PK)")
+        guard = self._put_email_guard(tx, customer)
+        self._put_lookups(tx, customer, removed=set())
+        self._run(tx, customer, guard)
+
+    def save(
+        self,
+        before: Customer,
+        after: Customer,
+        transaction: Transaction | None = None,
+    ) -> None:
+        """Replace `before` with `after` if nobody changed it meanwhile (same version).
+
+        `after.version` must be `before.version + 1`. Extra writes that must happen only
+        together with this one ride in `transaction`.
+        """
+        tx = transaction or Transaction(self._table)
+        tx.put(
+            customer_item(after),
+            condition="attribute_exists(PK) AND version = :version",
+            vals=values(version=before.version),
+        )
+        guard = None
+        if before.email_fold != after.email_fold or before.active != after.active:
+            if before.email_fold and before.active:
+                tx.delete(
+                    keys.email_guard_key(after.studio_id, before.email_fold),
+                    condition="customer_id = :id",
+                    vals=values(id=after.customer_id),
+                )
+            guard = self._put_email_guard(tx, after)
+        self._put_lookups(tx, after, removed=before.search_tokens() - after.search_tokens())
+        self._run(tx, after, guard)
+
+    def delete(self, customer: Customer, collection_keys: list[dict[str, str]]) -> None:
+        """Remove a customer who never booked: the record, its guard, lookups and notes."""
+        tx = Transaction(self._table)
+        tx.delete(
+            keys.customer_key(customer.studio_id, customer.customer_id),
+            condition="version = :version",
+            vals=values(version=customer.version),
+        )
+        for key in collection_keys:
+            tx.delete(key)
+        if customer.email_fold and customer.active:
+            tx.delete(keys.email_guard_key(customer.studio_id, customer.email_fold))
+        for token in customer.search_tokens():
+            tx.delete(keys.lookup_key(customer.studio_id, token, customer.customer_id))
+        self._run(tx, customer, None)
+
+    # ------------------------------------------------------------ notes
+
+    def add_note(self, studio_id: str, customer_id: str, note: Note) -> None:
+        tx = Transaction(self._table)
+        tx.check(keys.customer_key(studio_id, customer_id), condition="attribute_exists(PK)")
+        tx.put(
+            {
+                **keys.note_key(studio_id, customer_id, note.note_id),
+                "type": "note",
+                **note.model_dump(mode="json"),
+            },
+            condition="attribute_not_exists(PK)",
+        )
+        try:
+            run_transaction(self._client, tx)
+        except TransactionFailedError as error:
+            raise NotFoundError(f"customer {customer_id} not found") from error
+
+    def edit_note(self, studio_id: str, customer_id: str, note_id: str, text: str, at: str) -> Note:
+        try:
+            response = self._client.update_item(
+                TableName=self._table,
+                Key=serialize(keys.note_key(studio_id, customer_id, note_id)),
+                UpdateExpression="SET #text = :text, updated_at = :at",
+                ConditionExpression="attribute_exists(PK)",
+                ExpressionAttributeNames={"#text": "text"},
+                ExpressionAttributeValues=values(text=text, at=at),
+                ReturnValues="ALL_NEW",
+            )
+        except ClientError as error:
+            if is_condition_failure(error):
+                raise NotFoundError(f"note {note_id} not found") from error
+            raise
+        return note_from_item(deserialize(response["Attributes"]))
+
+    def delete_note(self, studio_id: str, customer_id: str, note_id: str) -> None:
+        try:
+            self._client.delete_item(
+                TableName=self._table,
+                Key=serialize(keys.note_key(studio_id, customer_id, note_id)),
+                ConditionExpression="attribute_exists(PK)",
+            )
+        except ClientError as error:
+            if is_condition_failure(error):
+                raise NotFoundError(f"note {note_id} not found") from error
+            raise
+
+    # ------------------------------------------------------------ helpers
+
+    def _put_email_guard(self, tx: Transaction, customer: Customer) -> int | None:
+        if not customer.email_fold or not customer.active:
+            return None
+        return tx.put(
+            {
+                **keys.email_guard_key(customer.studio_id, customer.email_fold),
+                "type": "email_guard",
+                "customer_id": customer.customer_id,
+            },
+            condition="attribute_not_exists(PK) OR customer_id = :id",
+            vals=values(id=customer.customer_id),
+            return_old_on_failure=True,
+        )
+
+    def _put_lookups(self, tx: Transaction, customer: Customer, removed: set[str]) -> None:
+        summary = customer.model_dump(mode="json")
+        for token in sorted(removed):
+            tx.delete(keys.lookup_key(customer.studio_id, token, customer.customer_id))
+        for token in sorted(customer.search_tokens()):
+            tx.put(
+                {
+                    **keys.lookup_key(customer.studio_id, token, customer.customer_id),
+                    "type": "lookup",
+                    "customer": summary,
+                }
+            )
+
+    def _run(self, tx: Transaction, customer: Customer, guard: int | None) -> None:
+        try:
+            run_transaction(self._client, tx)
+        except TransactionFailedError as error:
+            if guard is not None and error.failed(guard):
+                raise ConflictError(self._email_taken(customer, error.old_item(guard))) from error
+            if error.failed(0):
+                raise StaleVersionError(
+                    f"customer {customer.customer_id} was changed by someone else; "
+                    "reload it and try again"
+                ) from error
+            raise
+
+    def _email_taken(self, customer: Customer, guard: dict[str, Any] | None) -> str:
+        holder = guard.get("customer_id") if guard else None
+        if holder is None and customer.email:
+            holder = self.find_by_email(customer.studio_id, customer.email)
+        return f"an active customer already has the email {customer.email}: {holder}"
+
+
+def _matches_all(customer: Customer, tokens: list[str]) -> bool:
+    own = customer.search_tokens()
+    return all(any(word.startswith(token) for word in own) for token in tokens)
+
+
+def _collection_from_items(customer_id: str, items: list[dict[str, Any]]) -> CustomerCollection:
+    customer_items = [item for item in items if item["SK"] == keys.CUSTOMER_SK]
+    if not customer_items:
+        raise NotFoundError(f"customer {customer_id} not found")
+    collection = CustomerCollection(customer=customer_from_item(customer_items[0]))
+    for item in items:
+        sk: str = item["SK"]
+        if sk.startswith(keys.NOTE_PREFIX):
+            collection.notes.append(note_from_item(item))
+        elif sk.startswith(keys.BOOKING_PREFIX):
+            collection.bookings.append(keys.strip_keys(item))
+        elif sk.startswith(keys.COUPON_PREFIX):
+            collection.coupons.append(keys.strip_keys(item))
+        elif sk.startswith(keys.BAND_PREFIX):
+            collection.bands.append(keys.strip_keys(item))
+        elif sk.startswith(keys.STATUS_PREFIX):
+            collection.status_history.append(
+                StatusChange.model_validate(
+                    {name: item.get(name) for name in StatusChange.model_fields}
+                )
+            )
+    return collection

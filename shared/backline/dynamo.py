@@ -1,0 +1,174 @@
+"""Thin helpers over the low-level DynamoDB client: (de)serialising and transactions.
+
+The low-level client is used rather than the resource API: it starts faster and it is the
+only one that does transactions. Items that carry keys never leave the store modules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+from botocore.exceptions import ClientError
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.client import DynamoDBClient
+    from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
+
+_serializer = TypeSerializer()
+_deserializer = TypeDeserializer()
+
+MAX_TRANSACTION_ITEMS = 100
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | set):
+        return [_plain(v) for v in value]
+    return value
+
+
+def serialize(item: Mapping[str, Any]) -> dict[str, Any]:
+    return {name: _serializer.serialize(value) for name, value in item.items() if value is not None}
+
+
+def deserialize(item: Mapping[str, Any]) -> dict[str, Any]:
+    return {name: _plain(_deserializer.deserialize(value)) for name, value in item.items()}
+
+
+def values(**named: Any) -> dict[str, Any]:
+    """ExpressionAttributeValues from keyword arguments: values(v=1) -> {':v': {'N': '1'}}."""
+    return {f":{name}": _serializer.serialize(value) for name, value in named.items()}
+
+
+class Transaction:
+    """Collects the writes of one TransactWriteItems call."""
+
+    def __init__(self, table: str) -> None:
+        self.table = table
+        self.items: list[TransactWriteItemTypeDef] = []
+
+    def put(
+        self,
+        item: Mapping[str, Any],
+        condition: str | None = None,
+        names: dict[str, str] | None = None,
+        vals: dict[str, Any] | None = None,
+        return_old_on_failure: bool = False,
+    ) -> int:
+        put: dict[str, Any] = {"TableName": self.table, "Item": serialize(item)}
+        self._conditions(put, condition, names, vals, return_old_on_failure)
+        return self._add({"Put": put})
+
+    def delete(
+        self,
+        key: Mapping[str, str],
+        condition: str | None = None,
+        names: dict[str, str] | None = None,
+        vals: dict[str, Any] | None = None,
+    ) -> int:
+        delete: dict[str, Any] = {"TableName": self.table, "Key": serialize(key)}
+        self._conditions(delete, condition, names, vals, False)
+        return self._add({"Delete": delete})
+
+    def update(
+        self,
+        key: Mapping[str, str],
+        expression: str,
+        condition: str | None = None,
+        names: dict[str, str] | None = None,
+        vals: dict[str, Any] | None = None,
+    ) -> int:
+        update: dict[str, Any] = {
+            "TableName": self.table,
+            "Key": serialize(key),
+            "UpdateExpression": expression,
+        }
+        self._conditions(update, condition, names, vals, False)
+        return self._add({"Update": update})
+
+    def check(
+        self,
+        key: Mapping[str, str],
+        condition: str,
+        names: dict[str, str] | None = None,
+        vals: dict[str, Any] | None = None,
+        return_old_on_failure: bool = False,
+    ) -> int:
+        check: dict[str, Any] = {"TableName": self.table, "Key": serialize(key)}
+        self._conditions(check, condition, names, vals, return_old_on_failure)
+        return self._add({"ConditionCheck": check})
+
+    def extend_puts(self, items: Iterable[Mapping[str, Any]]) -> None:
+        for item in items:
+            self.put(item)
+
+    def _add(self, entry: Any) -> int:
+        self.items.append(entry)
+        return len(self.items) - 1
+
+    @staticmethod
+    def _conditions(
+        target: dict[str, Any],
+        condition: str | None,
+        names: dict[str, str] | None,
+        vals: dict[str, Any] | None,
+        return_old_on_failure: bool,
+    ) -> None:
+        if condition:
+            target["ConditionExpression"] = condition
+        if names:
+            target["ExpressionAttributeNames"] = names
+        if vals:
+            target["ExpressionAttributeValues"] = vals
+        if return_old_on_failure:
+            target["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
+
+
+class TransactionFailedError(Exception):
+    """A condition in the transaction failed. `reasons[i]` belongs to the i-th write."""
+
+    def __init__(self, reasons: list[dict[str, Any]]) -> None:
+        super().__init__("transaction cancelled")
+        self.reasons = reasons
+
+    def failed(self, index: int) -> bool:
+        return (
+            index < len(self.reasons)
+            and self.reasons[index].get("Code") == "ConditionalCheckFailed"
+        )
+
+    def old_item(self, index: int) -> dict[str, Any] | None:
+        if not self.failed(index):
+            return None
+        item = self.reasons[index].get("Item")
+        return deserialize(item) if item else None
+
+
+def run(client: DynamoDBClient, transaction: Transaction, token: str | None = None) -> None:
+    """Run a transaction; raise TransactionFailedError when a condition does not hold."""
+    if not transaction.items:
+        return
+    if len(transaction.items) > MAX_TRANSACTION_ITEMS:
+        raise ValueError(f"a transaction holds at most {MAX_TRANSACTION_ITEMS} writes")
+    kwargs: dict[str, Any] = {"TransactItems": transaction.items}
+    if token:
+        kwargs["ClientRequestToken"] = token
+    try:
+        client.transact_write_items(**kwargs)
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") != "TransactionCanceledException":
+            raise
+        reasons = error.response.get("CancellationReasons", [])
+        if not any(reason.get("Code") == "ConditionalCheckFailed" for reason in reasons):
+            raise
+        raise TransactionFailedError([dict(reason) for reason in reasons]) from error
+
+
+def is_condition_failure(error: ClientError) -> bool:
+    return error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException"

@@ -1,0 +1,120 @@
+"""What the test suites share: the environment, the table from template.yaml, and one
+small builder of API Gateway HTTP API (payload 2.0) events."""
+
+from __future__ import annotations
+
+import base64
+import json
+import uuid
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+TABLE = "backline-test"
+
+ENVIRONMENT = {
+    "AWS_DEFAULT_REGION": "us-east-1",
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "TABLE_NAME": TABLE,
+    "CURSOR_SECRET": "test-cursor-secret-0123456789",
+    "DEFAULT_COUNTRY": "GB",
+    "PUBLIC_BASE_URL": "https://studio.test",
+    "POWERTOOLS_METRICS_NAMESPACE": "BacklineTest",
+    "POWERTOOLS_SERVICE_NAME": "test",
+    "POWERTOOLS_TRACE_DISABLED": "true",
+    "POWERTOOLS_LOG_LEVEL": "WARNING",
+}
+
+
+class _CfnLoader(yaml.SafeLoader):
+    """Reads CloudFormation short tags (!Ref X) as their long form ({"Ref": "X"})."""
+
+
+def _tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> dict[str, Any]:
+    name = suffix if suffix in {"Ref", "Condition"} else f"Fn::{suffix}"
+    value: Any
+    if isinstance(node, yaml.ScalarNode):
+        value = loader.construct_scalar(node)
+        if suffix == "GetAtt":
+            value = str(value).split(".", 1)
+    elif isinstance(node, yaml.SequenceNode):
+        value = loader.construct_sequence(node, deep=True)
+    else:
+        value = loader.construct_mapping(node, deep=True)  # type: ignore[arg-type]
+    return {name: value}
+
+
+_CfnLoader.add_multi_constructor("!", _tag)
+
+
+def template() -> dict[str, Any]:
+    loaded: dict[str, Any] = yaml.load((ROOT / "template.yaml").read_text(), _CfnLoader)  # noqa: S506
+    return loaded
+
+
+def table_definition(name: str = TABLE) -> dict[str, Any]:
+    """create_table arguments for the template's table, so tests use the deployed shape."""
+    props = template()["Resources"]["Table"]["Properties"]
+    return {
+        "TableName": name,
+        "BillingMode": props["BillingMode"],
+        "AttributeDefinitions": props["AttributeDefinitions"],
+        "KeySchema": props["KeySchema"],
+        "GlobalSecondaryIndexes": props["GlobalSecondaryIndexes"],
+    }
+
+
+def staff_claims(studio_id: str, role: str = "owner", sub: str | None = None) -> dict[str, str]:
+    return {
+        "sub": sub or str(uuid.uuid4()),
+        "custom:studio_id": studio_id,
+        "custom:role": role,
+        "token_use": "id",
+    }
+
+
+def http_event(
+    method: str,
+    path: str,
+    *,
+    body: Any = None,
+    claims: dict[str, str] | None = None,
+    headers: dict[str, str] | None = None,
+    query: dict[str, str] | None = None,
+    raw_body: str | None = None,
+) -> dict[str, Any]:
+    """An API Gateway HTTP API event as the authorizer passes it to the function."""
+    text = raw_body if raw_body is not None else (json.dumps(body) if body is not None else None)
+    all_headers = {"content-type": "application/json", **(headers or {})}
+    event: dict[str, Any] = {
+        "version": "2.0",
+        "routeKey": f"{method} {path}",
+        "rawPath": path,
+        "rawQueryString": urlencode(query or {}),
+        "headers": {k.lower(): v for k, v in all_headers.items()},
+        "requestContext": {
+            "http": {"method": method, "path": path, "sourceIp": "127.0.0.1", "userAgent": "t"},
+            "requestId": str(uuid.uuid4()),
+            "routeKey": f"{method} {path}",
+            "stage": "$default",
+        },
+        "isBase64Encoded": False,
+    }
+    if query:
+        event["queryStringParameters"] = query
+    if text is not None:
+        event["body"] = text
+    if claims is not None:
+        event["requestContext"]["authorizer"] = {"jwt": {"claims": claims, "scopes": None}}
+    return event
+
+
+def decode(response: dict[str, Any]) -> Any:
+    body = response.get("body") or ""
+    if response.get("isBase64Encoded"):
+        body = base64.b64decode(body).decode()
+    return json.loads(body) if body else None
