@@ -8,11 +8,21 @@ from typing import TYPE_CHECKING
 from backline import keys
 from backline.clock import isoformat, new_id, utcnow
 from backline.customer_store import CustomerCollection, CustomerStore, Page
-from backline.customers import Customer, Note, normalize_email, normalize_mobile
-from backline.errors import require_version
+from backline.customers import (
+    Customer,
+    Note,
+    Restriction,
+    StatusChange,
+    StatusRequest,
+    blocking_key,
+    normalize_email,
+    normalize_mobile,
+)
+from backline.errors import ConflictError, InvalidInputError, require_version
+from backline.studios import StudioStore
 
 if TYPE_CHECKING:
-    from backline.schemas import CustomerCreate, CustomerEdit
+    from backline.schemas import CustomerCreate, CustomerEdit, StatusSet
 
 MAX_PAGE = 100
 
@@ -24,19 +34,22 @@ class Contact:
 
 
 class CustomerService:
-    def __init__(self, store: CustomerStore, default_country: str) -> None:
+    def __init__(self, store: CustomerStore, studios: StudioStore) -> None:
         self.store = store
-        self.default_country = default_country
-
-    def region_of(self, studio_id: str) -> str:
-        """The region mobiles are read in. Studio settings override the configured default."""
-        return self.default_country
+        self.studios = studios
 
     def contact(self, studio_id: str, email: str | None, mobile: str | None) -> Contact:
         return Contact(
             email=normalize_email(email) if email else None,
-            mobile=normalize_mobile(mobile, self.region_of(studio_id)) if mobile else None,
+            mobile=self._mobile(studio_id, mobile) if mobile else None,
         )
+
+    def _mobile(self, studio_id: str, mobile: str) -> str:
+        """An international number needs no region; a national one is read in the studio's
+        country (so the studio is read only then)."""
+        if mobile.strip().startswith("+"):
+            return normalize_mobile(mobile, "ZZ")
+        return normalize_mobile(mobile, self.studios.get(studio_id).country)
 
     def create(self, studio_id: str, data: CustomerCreate) -> Customer:
         contact = self.contact(studio_id, data.email, data.mobile)
@@ -126,12 +139,11 @@ class CustomerService:
             return "soft"
         filed = [keys.note_key(studio_id, customer_id, note.note_id) for note in collection.notes]
         filed += [
-            keys.coupon_assignment_key(studio_id, customer_id, coupon["coupon_id"])
+            keys.coupon_assignment_key(studio_id, customer_id, coupon.coupon_id)
             for coupon in collection.coupons
         ]
         filed += [
-            keys.membership_key(studio_id, customer_id, band["band_id"])
-            for band in collection.bands
+            keys.membership_key(studio_id, customer_id, band.band_id) for band in collection.bands
         ]
         filed += [
             keys.status_change_key(studio_id, customer_id, change.changed_at)
@@ -155,3 +167,41 @@ class CustomerService:
 
     def delete_note(self, studio_id: str, customer_id: str, note_id: str) -> None:
         self.store.delete_note(studio_id, customer_id, note_id)
+
+    # ------------------------------------------------------------ statuses
+
+    def set_status(
+        self, studio_id: str, customer_id: str, request: StatusSet, expected: int | None, by: str
+    ) -> Customer:
+        """Restrict a customer or lift it; every change is recorded with who, when, why."""
+        before = self.store.get(studio_id, customer_id)
+        require_version(expected, before.version)
+        restriction = (
+            None if request.status is StatusRequest.ACTIVE else Restriction(request.status.value)
+        )
+        message = (request.customer_message or None) if restriction else None
+        block = None
+        if restriction is Restriction.BANNED_BLOCKED_EMAIL:
+            if not before.email:
+                raise InvalidInputError("the customer has no email to block", field="status")
+            if not self.studios.get(studio_id).public_signup:
+                raise ConflictError(
+                    "blocking an email needs public sign-up: without it, only existing "
+                    "customers can book, so a ban already keeps them out"
+                )
+            block = blocking_key(before.email)
+        now = isoformat(utcnow())
+        after = before.model_copy(
+            update={
+                "restriction": restriction,
+                "customer_message": message,
+                "blocked_key": block,
+                "version": before.version + 1,
+                "updated_at": now,
+            }
+        )
+        change = StatusChange(
+            status=request.status, customer_message=message, changed_by=by, changed_at=now
+        )
+        self.store.set_status(before, after, change)
+        return after

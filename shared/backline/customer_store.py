@@ -13,6 +13,9 @@ from typing import TYPE_CHECKING, Any
 from botocore.exceptions import ClientError
 
 from backline import keys
+from backline.bands import Band, band_from_item
+from backline.bookings import Booking, booking_from_item
+from backline.coupons import Coupon, coupon_from_item
 from backline.cursor import CursorSigner
 from backline.customers import Customer, Note, StatusChange, query_tokens, sort_name
 from backline.dynamo import (
@@ -45,9 +48,9 @@ class CustomerCollection:
 
     customer: Customer
     notes: list[Note] = field(default_factory=list)
-    bookings: list[dict[str, Any]] = field(default_factory=list)
-    coupons: list[dict[str, Any]] = field(default_factory=list)
-    bands: list[dict[str, Any]] = field(default_factory=list)
+    bookings: list[Booking] = field(default_factory=list)
+    coupons: list[Coupon] = field(default_factory=list)
+    bands: list[Band] = field(default_factory=list)
     status_history: list[StatusChange] = field(default_factory=list)
     payment_requests: list[dict[str, Any]] = field(default_factory=list)
 
@@ -206,10 +209,10 @@ class CustomerStore:
         Raises ConflictError naming the active customer who already has the email.
         """
         tx = transaction or Transaction(self._table)
-        tx.put(customer_item(customer), condition="attribute_not_exists(PK)")
+        record = tx.put(customer_item(customer), condition="attribute_not_exists(PK)")
         guard = self._put_email_guard(tx, customer)
         self._put_lookups(tx, customer, removed=set())
-        self._run(tx, customer, guard)
+        self._run(tx, customer, record, guard)
 
     def save(
         self,
@@ -223,7 +226,7 @@ class CustomerStore:
         together with this one ride in `transaction`.
         """
         tx = transaction or Transaction(self._table)
-        tx.put(
+        record = tx.put(
             customer_item(after),
             condition="attribute_exists(PK) AND version = :version",
             vals=values(version=before.version),
@@ -238,12 +241,12 @@ class CustomerStore:
                 )
             guard = self._put_email_guard(tx, after)
         self._put_lookups(tx, after, removed=before.search_tokens() - after.search_tokens())
-        self._run(tx, after, guard)
+        self._run(tx, after, record, guard)
 
     def delete(self, customer: Customer, collection_keys: list[dict[str, str]]) -> None:
         """Remove a customer who never booked: the record, its guard, lookups and notes."""
         tx = Transaction(self._table)
-        tx.delete(
+        record = tx.delete(
             keys.customer_key(customer.studio_id, customer.customer_id),
             condition="version = :version",
             vals=values(version=customer.version),
@@ -252,9 +255,46 @@ class CustomerStore:
             tx.delete(key)
         if customer.email_fold and customer.active:
             tx.delete(keys.email_guard_key(customer.studio_id, customer.email_fold))
+        if customer.blocked_key:
+            tx.delete(keys.blocked_key(customer.studio_id, customer.blocked_key))
         for token in customer.search_tokens():
             tx.delete(keys.lookup_key(customer.studio_id, token, customer.customer_id))
-        self._run(tx, customer, None)
+        self._run(tx, customer, record, None)
+
+    def set_status(self, before: Customer, after: Customer, change: StatusChange) -> None:
+        """Save a status change with its record and the blocked-email guard it implies."""
+        studio_id, customer_id = after.studio_id, after.customer_id
+        tx = Transaction(self._table)
+        tx.put(
+            {
+                **keys.status_change_key(studio_id, customer_id, change.changed_at),
+                "type": "status_change",
+                **change.model_dump(mode="json"),
+            }
+        )
+        lifted = before.blocked_key if before.blocked_key != after.blocked_key else None
+        if lifted and self._block_holder(studio_id, lifted) == customer_id:
+            tx.delete(keys.blocked_key(studio_id, lifted))
+        if after.blocked_key:
+            # The newest ban holds the block; one guard may stand for several customers
+            # whose emails fold to the same blocking key.
+            tx.put(
+                {
+                    **keys.blocked_key(studio_id, after.blocked_key),
+                    "type": "blocked_email",
+                    "customer_id": customer_id,
+                    "customer_message": after.customer_message,
+                    "blocked_at": change.changed_at,
+                }
+            )
+        self.save(before, after, transaction=tx)
+
+    def _block_holder(self, studio_id: str, blocked: str) -> str | None:
+        response = self._client.get_item(
+            TableName=self._table, Key=serialize(keys.blocked_key(studio_id, blocked))
+        )
+        item = response.get("Item")
+        return str(deserialize(item)["customer_id"]) if item else None
 
     # ------------------------------------------------------------ notes
 
@@ -332,13 +372,17 @@ class CustomerStore:
                 }
             )
 
-    def _run(self, tx: Transaction, customer: Customer, guard: int | None) -> None:
+    def _run(self, tx: Transaction, customer: Customer, record: int, guard: int | None) -> None:
+        """Run the write; a failed guard is a taken email, a failed record a stale version.
+        Other failed conditions (riders in the transaction) reach the caller as they are."""
         try:
             run_transaction(self._client, tx)
         except TransactionFailedError as error:
             if guard is not None and error.failed(guard):
-                raise ConflictError(self._email_taken(customer, error.old_item(guard))) from error
-            if error.failed(0):
+                raise EmailTakenError(
+                    self._email_taken(customer, error.old_item(guard)), error
+                ) from error
+            if error.failed(record):
                 raise StaleVersionError(
                     f"customer {customer.customer_id} was changed by someone else; "
                     "reload it and try again"
@@ -350,6 +394,14 @@ class CustomerStore:
         if holder is None and customer.email:
             holder = self.find_by_email(customer.studio_id, customer.email)
         return f"an active customer already has the email {customer.email}: {holder}"
+
+
+class EmailTakenError(ConflictError):
+    """Another active customer of the studio holds the email."""
+
+    def __init__(self, detail: str, cause: TransactionFailedError) -> None:
+        super().__init__(detail)
+        self.cause = cause
 
 
 def _matches_all(customer: Customer, tokens: list[str]) -> bool:
@@ -367,11 +419,11 @@ def _collection_from_items(customer_id: str, items: list[dict[str, Any]]) -> Cus
         if sk.startswith(keys.NOTE_PREFIX):
             collection.notes.append(note_from_item(item))
         elif sk.startswith(keys.BOOKING_PREFIX):
-            collection.bookings.append(keys.strip_keys(item))
+            collection.bookings.append(booking_from_item(item))
         elif sk.startswith(keys.COUPON_PREFIX):
-            collection.coupons.append(keys.strip_keys(item))
+            collection.coupons.append(coupon_from_item(item))
         elif sk.startswith(keys.BAND_PREFIX):
-            collection.bands.append(keys.strip_keys(item))
+            collection.bands.append(band_from_item(item))
         elif sk.startswith(keys.STATUS_PREFIX):
             collection.status_history.append(
                 StatusChange.model_validate(

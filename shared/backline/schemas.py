@@ -146,6 +146,49 @@ class BandOut(BaseModel):
     created_at: str
 
 
+class CouponPage(BaseModel):
+    items: list[CouponOut]
+    next_cursor: str | None
+
+
+class BandPage(BaseModel):
+    items: list[BandOut]
+    next_cursor: str | None
+
+
+class BandDetailOut(BandOut):
+    members: list[str] = Field(description="customer ids")
+
+
+class IntakeOut(BaseModel):
+    booking: BookingOut
+    alert: str | None = Field(description="a message for the customer, e.g. behind on payment")
+
+
+class RoomOut(BaseModel):
+    room_id: str
+    name: str
+    hourly_rate: int
+
+
+class AutoPaymentRequestsOut(BaseModel):
+    enabled: bool
+    min_days_unpaid: int
+    send: bool
+
+
+class StudioOut(BaseModel):
+    studio_id: str
+    name: str
+    currency: str
+    country: str
+    public_signup: bool
+    rooms: list[RoomOut]
+    auto_payment_requests: AutoPaymentRequestsOut
+    version: int
+    updated_at: str | None
+
+
 class PaymentRequestSummary(BaseModel):
     payment_request_id: str
     status: str

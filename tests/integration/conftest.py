@@ -63,3 +63,16 @@ def as_staff(staff_api: ModuleType) -> Callable[..., Caller]:
         return Caller(staff_api, staff_claims(studio_id, role))
 
     return make
+
+
+@pytest.fixture
+def public_booking(aws: None) -> ModuleType:
+    import public_booking
+
+    return public_booking
+
+
+@pytest.fixture
+def as_public(public_booking: ModuleType) -> Caller:
+    """The public booking page: no token."""
+    return Caller(public_booking, None)
