@@ -118,3 +118,15 @@ def decode(response: dict[str, Any]) -> Any:
     if response.get("isBase64Encoded"):
         body = base64.b64decode(body).decode()
     return json.loads(body) if body else None
+
+
+class FakeContext:
+    """The Lambda context a handler receives, with what Powertools reads from it."""
+
+    function_name = "backline-test"
+    memory_limit_in_mb = 1024
+    invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:backline-test"
+    aws_request_id = "test-request"
+
+    def get_remaining_time_in_millis(self) -> int:
+        return 10_000

@@ -6,24 +6,24 @@ customers apply (an alert for those behind on payment, a refusal for the banned)
 
 from __future__ import annotations
 
+import re
 from http import HTTPStatus
-from typing import Annotated, Any
+from typing import Any
 
 import boto3
-from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.params import Body, Path
 from aws_lambda_powertools.logging import correlation_paths
 
 from backline.booking_service import BookingService
 from backline.bookings import BookingStore, PublicBookingRequest
 from backline.cursor import CursorSigner
 from backline.customer_store import CustomerStore
+from backline.errors import NotFoundError
 from backline.idempotency import IdempotencyStore
 from backline.observability import MetricUnit, logger, metrics
 from backline.schemas import BookingOut, IntakeOut
 from backline.settings import Settings
 from backline.studios import StudioStore
-from backline.web import idempotent, json_response, make_app
+from backline.web import Api, Reply, Request, idempotent
 
 settings = Settings.from_env()
 dynamodb = boto3.client("dynamodb")
@@ -35,14 +35,27 @@ bookings = BookingService(
     BookingStore(dynamodb, settings.table_name),
 )
 idempotency = IdempotencyStore(dynamodb, settings.table_name)
-app = make_app()
+app = Api(security="staff")
 
-StudioId = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
+STUDIO_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 
-@app.post("/studios/<studio_id>/bookings", tags=["public"])
-def book(studio_id: StudioId, body: Annotated[PublicBookingRequest, Body()]) -> Response[IntakeOut]:
-    def intake() -> Response[Any]:
+@app.post(
+    "/studios/{studio_id}/bookings",
+    status=HTTPStatus.CREATED,
+    tags=("public",),
+    public=True,
+    errors=(HTTPStatus.FORBIDDEN, HTTPStatus.CONFLICT),
+)
+def book(request: Request, studio_id: str, body: PublicBookingRequest) -> IntakeOut | Reply:
+    """Book on the studio's page: the customer is found by email or added as a guest.
+
+    403 carries the studio's message for a banned customer or a blocked email.
+    """
+    if not STUDIO_ID.match(studio_id):
+        raise NotFoundError(f"studio {studio_id[:64]} not found")
+
+    def intake() -> Reply:
         made = bookings.intake(studio_id, body)
         booking = made.booking
         logger.info(
@@ -53,15 +66,13 @@ def book(studio_id: StudioId, body: Annotated[PublicBookingRequest, Body()]) -> 
             alert=made.alert is not None,
         )
         metrics.add_metric(name="PublicBookingMade", unit=MetricUnit.Count, value=1)
-        answer = IntakeOut(
-            booking=BookingOut.model_validate(booking.model_dump()), alert=made.alert
-        )
-        return json_response(answer, HTTPStatus.CREATED)
+        answer = IntakeOut(booking=BookingOut.of(booking), alert=made.alert)
+        return Reply(answer, HTTPStatus.CREATED)
 
-    return idempotent(app, idempotency, studio_id, intake)
+    return idempotent(request, idempotency, studio_id, intake)
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
 @metrics.log_metrics(raise_on_empty_metrics=False)
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    return app.resolve(event, context)
+    return app.resolve(event)

@@ -29,7 +29,7 @@ BandName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
 
 
 class Band(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     band_id: str
     name: str
@@ -37,7 +37,7 @@ class Band(BaseModel):
 
 
 class BandCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     name: BandName
 

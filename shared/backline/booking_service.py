@@ -26,7 +26,12 @@ from backline.bookings import (
 )
 from backline.clock import isoformat, new_id, utcnow
 from backline.coupons import Coupon, best_coupon
-from backline.customer_store import CustomerCollection, CustomerStore, EmailTakenError
+from backline.customer_store import (
+    CustomerCollection,
+    CustomerStore,
+    EmailTakenError,
+    block_message,
+)
 from backline.customers import (
     Customer,
     Restriction,
@@ -43,7 +48,7 @@ from backline.studios import Studio, StudioStore, studio_from_item
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient
 
-ATTEMPTS = 3
+ATTEMPTS = 3  # fresh decisions after the customer changed under us
 BANNED_MESSAGE = "This studio cannot take your booking online. Please contact the studio."
 BEHIND_MESSAGE = "Your account is behind on payment. Please settle it with the studio."
 MEMBERS_ONLY = (
@@ -130,8 +135,9 @@ class BookingService:
         excluded: set[str] = set()
         for _ in range(ATTEMPTS):
             studio, holder, block = self._read_for_intake(studio_id, email)
-            if block is not None:
-                raise BookingRefusedError(str(block.get("customer_message") or BANNED_MESSAGE))
+            refusal = block_message(block)
+            if refusal is not None:
+                raise BookingRefusedError(refusal or BANNED_MESSAGE)
             if holder is not None:
                 done = self._book_known(studio, holder, request, excluded)
             else:
@@ -216,7 +222,7 @@ class BookingService:
             return None
         return tx.check(
             keys.blocked_key(customer.studio_id, blocking_key(customer.email)),
-            condition="attribute_not_exists(PK)",
+            condition="attribute_not_exists(holders)",
             return_old_on_failure=True,
         )
 
@@ -239,8 +245,8 @@ class BookingService:
     @staticmethod
     def _refuse_if_blocked(error: TransactionFailedError, riders: _Riders) -> None:
         if riders.blocked is not None and error.failed(riders.blocked):
-            block = error.old_item(riders.blocked) or {}
-            raise BookingRefusedError(str(block.get("customer_message") or BANNED_MESSAGE))
+            refusal = block_message(error.old_item(riders.blocked))
+            raise BookingRefusedError(refusal or BANNED_MESSAGE)
 
     def _read_for_intake(
         self, studio_id: str, email: str

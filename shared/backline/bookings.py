@@ -26,7 +26,7 @@ RoomRef = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, 
 
 
 class Booking(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     booking_id: str
     studio_id: str
@@ -57,7 +57,7 @@ class Booking(BaseModel):
 class StaffBookingRequest(BaseModel):
     """Staff book for a known customer. There is no price field: a sent one is refused."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     customer_id: Annotated[str, StringConstraints(min_length=1, max_length=64)]
     room_id: RoomRef
@@ -66,7 +66,7 @@ class StaffBookingRequest(BaseModel):
 
 
 class PublicBookingRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
     email: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=254)]

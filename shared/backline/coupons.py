@@ -32,7 +32,7 @@ Code = Annotated[
 
 
 class Coupon(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     coupon_id: str
     code: str
@@ -50,7 +50,7 @@ class Coupon(BaseModel):
 
 
 class CouponCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     code: Code
     percent_off: int | None = Field(default=None, ge=1, le=100)
@@ -67,7 +67,7 @@ class CouponCreate(BaseModel):
 
 
 class CouponEdit(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     active: bool | None = None
     description: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] | None = (
@@ -132,25 +132,47 @@ class CouponStore:
         return coupon_from_item(deserialize(response["Item"]))
 
     def edit(self, studio_id: str, coupon_id: str, data: CouponEdit) -> Coupon:
+        """Change a coupon, and the copies its holders carry (which bookings read)."""
         sets = {name: getattr(data, name) for name in data.model_fields_set}
         if not sets:
             return self.get(studio_id, coupon_id)
-        expression = "SET " + ", ".join(f"#{name} = :{name}" for name in sets)
+        if not self._update(keys.coupon_key(studio_id, coupon_id), sets):
+            raise NotFoundError(f"coupon {coupon_id} not found")
+        for customer_id in self._holders(studio_id, coupon_id):
+            self._update(keys.coupon_assignment_key(studio_id, customer_id, coupon_id), sets)
+        return self.get(studio_id, coupon_id)
+
+    def _update(self, key: dict[str, str], sets: dict[str, Any]) -> bool:
+        """Set fields on an item if it still exists; False when it does not."""
         try:
-            response = self._client.update_item(
+            self._client.update_item(
                 TableName=self._table,
-                Key=serialize(keys.coupon_key(studio_id, coupon_id)),
-                UpdateExpression=expression,
+                Key=serialize(key),
+                UpdateExpression="SET " + ", ".join(f"#{name} = :{name}" for name in sets),
                 ConditionExpression="attribute_exists(PK)",
                 ExpressionAttributeNames={f"#{name}": name for name in sets},
                 ExpressionAttributeValues=values(**sets),
-                ReturnValues="ALL_NEW",
             )
         except ClientError as error:
             if is_condition_failure(error):
-                raise NotFoundError(f"coupon {coupon_id} not found") from error
+                return False
             raise
-        return coupon_from_item(deserialize(response["Attributes"]))
+        return True
+
+    def _holders(self, studio_id: str, coupon_id: str) -> list[str]:
+        holders: list[str] = []
+        request: dict[str, Any] = {
+            "TableName": self._table,
+            "IndexName": keys.LOOKUP_INDEX,
+            "KeyConditionExpression": "GSI3PK = :pk",
+            "ExpressionAttributeValues": values(pk=keys.coupon_holders_pk(studio_id, coupon_id)),
+        }
+        while True:
+            response = self._client.query(**request)
+            holders += [str(deserialize(i)["customer_id"]) for i in response.get("Items", [])]
+            if "LastEvaluatedKey" not in response:
+                return holders
+            request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
 
     def page(
         self, studio_id: str, limit: int, cursor: str | None
@@ -170,6 +192,9 @@ class CouponStore:
             {
                 **keys.coupon_assignment_key(studio_id, customer_id, coupon_id),
                 "type": "coupon_assignment",
+                "GSI3PK": keys.coupon_holders_pk(studio_id, coupon_id),
+                "GSI3SK": f"HOLDER#{customer_id}",
+                "customer_id": customer_id,
                 **coupon.model_dump(),
                 "assigned_at": isoformat(utcnow()),
             }

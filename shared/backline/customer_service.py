@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from backline import keys
 from backline.clock import isoformat, new_id, utcnow
@@ -22,7 +22,7 @@ from backline.errors import ConflictError, InvalidInputError, require_version
 from backline.studios import StudioStore
 
 if TYPE_CHECKING:
-    from backline.schemas import CustomerCreate, CustomerEdit, StatusSet
+    from backline.schemas import CustomerCreate, CustomerEdit, CustomerQuery, StatusSet
 
 MAX_PAGE = 100
 
@@ -74,27 +74,24 @@ class CustomerService:
     def get(self, studio_id: str, customer_id: str) -> Customer:
         return self.store.get(studio_id, customer_id)
 
-    def page(
-        self,
-        studio_id: str,
-        *,
-        query: str | None,
-        status: str | None,
-        include_inactive: bool,
-        limit: int,
-        cursor: str | None,
-    ) -> Page:
-        if query and query.strip():
+    def page(self, studio_id: str, query: CustomerQuery) -> Page:
+        """A page of the list, or of a search when `q` is given."""
+        status = query.status.value if query.status else None
+        if query.q and query.q.strip():
             return self.store.search(
                 studio_id,
-                query,
+                query.q,
                 status=status,
-                include_inactive=include_inactive,
-                limit=limit,
-                cursor=cursor,
+                include_inactive=query.include_inactive,
+                limit=query.limit,
+                cursor=query.cursor,
             )
         return self.store.list_page(
-            studio_id, status=status, include_inactive=include_inactive, limit=limit, cursor=cursor
+            studio_id,
+            status=status,
+            include_inactive=query.include_inactive,
+            limit=query.limit,
+            cursor=query.cursor,
         )
 
     def edit(
@@ -121,7 +118,9 @@ class CustomerService:
         self.store.save(before, after)
         return after
 
-    def delete(self, studio_id: str, customer_id: str, expected: int | None) -> str:
+    def delete(
+        self, studio_id: str, customer_id: str, expected: int | None
+    ) -> Literal["soft", "hard"]:
         """Customers who booked are kept inactive ("soft"); the rest are removed ("hard")."""
         collection = self.store.collection(studio_id, customer_id)
         customer = collection.customer

@@ -256,13 +256,18 @@ class CustomerStore:
         if customer.email_fold and customer.active:
             tx.delete(keys.email_guard_key(customer.studio_id, customer.email_fold))
         if customer.blocked_key:
-            tx.delete(keys.blocked_key(customer.studio_id, customer.blocked_key))
+            self._leave_block(tx, customer.studio_id, customer.blocked_key, customer.customer_id)
         for token in customer.search_tokens():
             tx.delete(keys.lookup_key(customer.studio_id, token, customer.customer_id))
         self._run(tx, customer, record, None)
 
     def set_status(self, before: Customer, after: Customer, change: StatusChange) -> None:
-        """Save a status change with its record and the blocked-email guard it implies."""
+        """Save a status change with its record and the blocked-email guard it implies.
+
+        One guard may stand for several customers whose emails fold to the same blocking
+        key: it holds the set of customers who block it, and blocks while that set is not
+        empty, so lifting one ban never lifts another's block.
+        """
         studio_id, customer_id = after.studio_id, after.customer_id
         tx = Transaction(self._table)
         tx.put(
@@ -272,29 +277,27 @@ class CustomerStore:
                 **change.model_dump(mode="json"),
             }
         )
-        lifted = before.blocked_key if before.blocked_key != after.blocked_key else None
-        if lifted and self._block_holder(studio_id, lifted) == customer_id:
-            tx.delete(keys.blocked_key(studio_id, lifted))
+        if before.blocked_key and before.blocked_key != after.blocked_key:
+            self._leave_block(tx, studio_id, before.blocked_key, customer_id)
         if after.blocked_key:
-            # The newest ban holds the block; one guard may stand for several customers
-            # whose emails fold to the same blocking key.
-            tx.put(
-                {
-                    **keys.blocked_key(studio_id, after.blocked_key),
-                    "type": "blocked_email",
-                    "customer_id": customer_id,
-                    "customer_message": after.customer_message,
-                    "blocked_at": change.changed_at,
-                }
+            tx.update(
+                keys.blocked_key(studio_id, after.blocked_key),
+                "ADD holders :me SET #message = :message, #type = :type",
+                names={"#message": f"message#{customer_id}", "#type": "type"},
+                vals=values(
+                    me={customer_id}, message=after.customer_message or "", type="blocked_email"
+                ),
             )
         self.save(before, after, transaction=tx)
 
-    def _block_holder(self, studio_id: str, blocked: str) -> str | None:
-        response = self._client.get_item(
-            TableName=self._table, Key=serialize(keys.blocked_key(studio_id, blocked))
+    @staticmethod
+    def _leave_block(tx: Transaction, studio_id: str, blocked: str, customer_id: str) -> None:
+        tx.update(
+            keys.blocked_key(studio_id, blocked),
+            "DELETE holders :me REMOVE #message",
+            names={"#message": f"message#{customer_id}"},
+            vals=values(me={customer_id}),
         )
-        item = response.get("Item")
-        return str(deserialize(item)["customer_id"]) if item else None
 
     # ------------------------------------------------------------ notes
 
@@ -394,6 +397,14 @@ class CustomerStore:
         if holder is None and customer.email:
             holder = self.find_by_email(customer.studio_id, customer.email)
         return f"an active customer already has the email {customer.email}: {holder}"
+
+
+def block_message(guard: dict[str, Any] | None) -> str | None:
+    """The message a blocked email is refused with, or None when nobody blocks it."""
+    holders = sorted((guard or {}).get("holders") or [])
+    if not holders or guard is None:
+        return None
+    return next((str(guard[f"message#{h}"]) for h in holders if guard.get(f"message#{h}")), "")
 
 
 class EmailTakenError(ConflictError):

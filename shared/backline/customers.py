@@ -7,7 +7,7 @@ import unicodedata
 from enum import StrEnum
 from functools import lru_cache
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, computed_field
 
 from backline.errors import InvalidInputError
 
@@ -36,7 +36,7 @@ class StatusRequest(StrEnum):
 
 
 class Customer(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     studio_id: str
     customer_id: str
@@ -54,6 +54,7 @@ class Customer(BaseModel):
     updated_at: str
     version: int = 1
 
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def status(self) -> CustomerStatus:
         if self.restriction is not None:
@@ -69,7 +70,7 @@ class Customer(BaseModel):
 
 
 class Note(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     note_id: str
     text: str
@@ -79,7 +80,7 @@ class Note(BaseModel):
 
 
 class StatusChange(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     status: StatusRequest
     customer_message: str | None

@@ -30,6 +30,7 @@ Indexes
 | GSI2  | S#{studio}#STATUS#{status} | {A or I}#{sort name}#{customer}| customer           |
 | GSI3  | S#{studio}#BOOKING#{id}    | BOOKING                        | booking            |
 | GSI3  | S#{studio}#BAND#{band}     | MEMBER#{customer}              | band membership    |
+| GSI3  | S#{studio}#COUPON#{coupon} | HOLDER#{customer}              | coupon assignment  |
 | GSI4  | S#{studio}#UNPAID          | {starts at}#{booking}          | unpaid booking     |
 
 Access patterns
@@ -46,6 +47,7 @@ Access patterns
 | list coupons / bands                      | Query PK=studio_pk, SK begins_with COUPON#... |
 | a booking by id                           | Query GSI3 PK=booking_lookup_pk               |
 | members of a band                         | Query GSI3 PK=band_members_pk                 |
+| holders of a coupon (to switch it off)    | Query GSI3 PK=coupon_holders_pk               |
 | unpaid bookings of a studio (sweep)       | Query GSI4 PK=unpaid_pk                       |
 | replay an idempotent request              | GetItem idempotency_key                       |
 """
@@ -174,6 +176,10 @@ def booking_lookup_pk(studio_id: str, booking_id: str) -> str:
 
 def band_members_pk(studio_id: str, band_id: str) -> str:
     return f"{_studio(studio_id)}#BAND#{band_id}"
+
+
+def coupon_holders_pk(studio_id: str, coupon_id: str) -> str:
+    return f"{_studio(studio_id)}#COUPON#{coupon_id}"
 
 
 def unpaid_pk(studio_id: str) -> str:

@@ -6,11 +6,13 @@ Requests forbid unknown fields, so a client can never slip a system field (`stat
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from backline.customers import Customer, CustomerStatus, Note, StatusRequest
+from backline.clock import isoformat, utcnow
+from backline.customer_store import CustomerCollection
+from backline.customers import CustomerStatus, StatusRequest
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 EmailText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=254)]
@@ -20,7 +22,33 @@ Message = Annotated[str, StringConstraints(strip_whitespace=True, max_length=100
 
 
 class Request(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # Validators are built on first use, not at import: a cold start builds only what
+    # its request needs.
+    model_config = ConfigDict(extra="forbid", defer_build=True)
+
+
+class Out(BaseModel):
+    model_config = ConfigDict(defer_build=True)
+
+    @classmethod
+    def of(cls, source: BaseModel) -> Self:
+        """The answer made of a domain object: the fields they share."""
+        return cls.model_validate(source.model_dump())
+
+
+class PageQuery(BaseModel):
+    model_config = ConfigDict(extra="ignore", defer_build=True)
+
+    limit: int = Field(default=25, ge=1, le=100, description="page size")
+    cursor: str | None = Field(
+        default=None, max_length=2048, description="next_cursor of the last page"
+    )
+
+
+class CustomerQuery(PageQuery):
+    q: str | None = Field(default=None, max_length=200, description="name, email or mobile")
+    status: CustomerStatus | None = None
+    include_inactive: bool = False
 
 
 class CustomerCreate(Request):
@@ -54,7 +82,7 @@ class NoteEdit(Request):
     text: NoteText
 
 
-class CustomerOut(BaseModel):
+class CustomerOut(Out):
     customer_id: str
     name: str
     email: str | None
@@ -69,45 +97,23 @@ class CustomerOut(BaseModel):
     updated_at: str
     version: int
 
-    @classmethod
-    def of(cls, customer: Customer) -> CustomerOut:
-        return cls(
-            customer_id=customer.customer_id,
-            name=customer.name,
-            email=customer.email,
-            mobile=customer.mobile,
-            status=customer.status,
-            registered=customer.registered,
-            customer_message=customer.customer_message,
-            opt_in_reminders=customer.opt_in_reminders,
-            opt_in_mailing_list=customer.opt_in_mailing_list,
-            active=customer.active,
-            created_at=customer.created_at,
-            updated_at=customer.updated_at,
-            version=customer.version,
-        )
 
-
-class NoteOut(BaseModel):
+class NoteOut(Out):
     note_id: str
     text: str
     author: str | None
     created_at: str
     updated_at: str
 
-    @classmethod
-    def of(cls, note: Note) -> NoteOut:
-        return cls.model_validate(note.model_dump())
 
-
-class StatusChangeOut(BaseModel):
+class StatusChangeOut(Out):
     status: StatusRequest
     customer_message: str | None
     changed_by: str
     changed_at: str
 
 
-class BookingOut(BaseModel):
+class BookingOut(Out):
     booking_id: str
     customer_id: str
     room_id: str
@@ -125,12 +131,12 @@ class BookingOut(BaseModel):
     created_at: str
 
 
-class BookingsOut(BaseModel):
+class BookingsOut(Out):
     current: list[BookingOut]
     history: list[BookingOut]
 
 
-class CouponOut(BaseModel):
+class CouponOut(Out):
     coupon_id: str
     code: str
     description: str | None
@@ -140,18 +146,18 @@ class CouponOut(BaseModel):
     created_at: str
 
 
-class BandOut(BaseModel):
+class BandOut(Out):
     band_id: str
     name: str
     created_at: str
 
 
-class CouponPage(BaseModel):
+class CouponPage(Out):
     items: list[CouponOut]
     next_cursor: str | None
 
 
-class BandPage(BaseModel):
+class BandPage(Out):
     items: list[BandOut]
     next_cursor: str | None
 
@@ -160,24 +166,24 @@ class BandDetailOut(BandOut):
     members: list[str] = Field(description="customer ids")
 
 
-class IntakeOut(BaseModel):
+class IntakeOut(Out):
     booking: BookingOut
     alert: str | None = Field(description="a message for the customer, e.g. behind on payment")
 
 
-class RoomOut(BaseModel):
+class RoomOut(Out):
     room_id: str
     name: str
     hourly_rate: int
 
 
-class AutoPaymentRequestsOut(BaseModel):
+class AutoPaymentRequestsOut(Out):
     enabled: bool
     min_days_unpaid: int
     send: bool
 
 
-class StudioOut(BaseModel):
+class StudioOut(Out):
     studio_id: str
     name: str
     currency: str
@@ -189,7 +195,7 @@ class StudioOut(BaseModel):
     updated_at: str | None
 
 
-class PaymentRequestSummary(BaseModel):
+class PaymentRequestSummary(Out):
     payment_request_id: str
     status: str
     total: int
@@ -205,21 +211,33 @@ class CustomerDetailOut(CustomerOut):
     payment_requests: list[PaymentRequestSummary]
     status_history: list[StatusChangeOut]
 
+    @classmethod
+    def of_collection(cls, collection: CustomerCollection) -> CustomerDetailOut:
+        """Bookings still ahead are `current`; past and cancelled ones are `history`."""
+        now = isoformat(utcnow())
+        ordered = sorted(collection.bookings, key=lambda booking: booking.starts_at)
+        current = [b for b in ordered if b.status == "confirmed" and b.ends_at > now]
+        history = [b for b in reversed(ordered) if b not in current]
+        return cls.model_validate(
+            {
+                **collection.customer.model_dump(),
+                "bookings": {
+                    "current": [b.model_dump() for b in current],
+                    "history": [b.model_dump() for b in history],
+                },
+                "notes": [note.model_dump() for note in collection.notes],
+                "coupons": [coupon.model_dump() for coupon in collection.coupons],
+                "bands": [band.model_dump() for band in collection.bands],
+                "payment_requests": collection.payment_requests,
+                "status_history": [c.model_dump() for c in collection.status_history],
+            }
+        )
 
-class CustomerPage(BaseModel):
+
+class CustomerPage(Out):
     items: list[CustomerOut]
     next_cursor: str | None = Field(description="pass as ?cursor= for the next page")
 
 
-class Deleted(BaseModel):
+class Deleted(Out):
     deleted: Literal["soft", "hard"]
-
-
-class Problem(BaseModel):
-    """RFC 9457 problem document; 422 answers add `errors`."""
-
-    type: str
-    title: str
-    status: int
-    detail: str
-    errors: list[dict[str, object]] | None = None

@@ -9,7 +9,7 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from tests.support import decode, http_event, staff_claims, table_definition
+from tests.support import FakeContext, decode, http_event, staff_claims, table_definition
 
 
 @pytest.fixture
@@ -35,19 +35,9 @@ class Caller:
 
     def __call__(self, method: str, path: str, **kwargs: Any) -> Answer:
         kwargs.setdefault("claims", self.claims)
-        response = self.module.handler(http_event(method, path, **kwargs), _Context())
+        response = self.module.handler(http_event(method, path, **kwargs), FakeContext())
         headers = {k.lower(): v for k, v in (response.get("headers") or {}).items()}
         return Answer(response["statusCode"], decode(response), headers)
-
-
-class _Context:
-    function_name = "test"
-    memory_limit_in_mb = 1024
-    invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:test"
-    aws_request_id = "req"
-
-    def get_remaining_time_in_millis(self) -> int:
-        return 10_000
 
 
 @pytest.fixture
