@@ -25,17 +25,16 @@ PUBLIC_PATH = re.compile(
 # so that the import sees only the template's environment and leaves this process untouched.
 LIST_RESOLVER_ROUTES = """
 import importlib, json, sys
-from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
+from backline.web import Api
 
 module_name, handler_name = sys.argv[1], sys.argv[2]
 module = importlib.import_module(module_name)
 if not callable(getattr(module, handler_name, None)):
     sys.exit(f"{module_name}.{handler_name} is not a function")
 app = getattr(module, "app", None)
-if not isinstance(app, APIGatewayHttpResolver):
-    sys.exit(f"{module_name} has no module-level APIGatewayHttpResolver named app")
-routes = app._static_routes + app._dynamic_routes
-print(json.dumps(sorted({(route.method, route.openapi_path) for route in routes})))
+if not isinstance(app, Api):
+    sys.exit(f"{module_name} has no module-level backline.web.Api named app")
+print(json.dumps(sorted({(route.method, route.path) for route in app.routes.values()})))
 """
 
 
@@ -143,5 +142,7 @@ def test_handler_serves_exactly_the_template_routes(
 
     assert listed.returncode == 0, f"{module_name} did not load:\n{listed.stderr}"
     served = sorted((method, path) for method, path in json.loads(listed.stdout))
-    assert [r for r in declared if r not in served] == [], "in the template, not in the resolver"
-    assert [r for r in served if r not in declared] == [], "in the resolver, not in the template"
+    unserved = [" ".join(route) for route in declared if route not in served]
+    undeclared = [" ".join(route) for route in served if route not in declared]
+    assert not unserved, f"in the template, not served by {module_name}.app: {unserved}"
+    assert not undeclared, f"served by {module_name}.app, not in the template: {undeclared}"

@@ -1,0 +1,125 @@
+"""Cold start of each function against a bare boto3 module, as medians of fresh interpreters.
+
+A run starts a new interpreter laid out as Lambda lays it out (the function's CodeUri plus the
+shared layer on the path, the template's environment with stand-in values) and imports the
+handler module, which builds its clients at import. The bare run imports boto3 and builds one
+DynamoDB client. Runs are interleaved (bare, function, bare, function, ...) so that noise on
+a shared machine falls on both sides alike; the figure is the ratio of the two medians.
+"""
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+GOAL = 1.3
+BARE = "import boto3; boto3.client('dynamodb')"
+
+
+class CfnLoader(yaml.SafeLoader):
+    """Reads CloudFormation short tags (`!Ref`, `!Sub`, ...) as plain values."""
+
+
+def _short_tag(loader: CfnLoader, suffix: str, node: yaml.Node) -> dict[str, Any]:
+    if isinstance(node, yaml.ScalarNode):
+        return {suffix: loader.construct_scalar(node)}
+    if isinstance(node, yaml.SequenceNode):
+        return {suffix: loader.construct_sequence(node, deep=True)}
+    assert isinstance(node, yaml.MappingNode)
+    return {suffix: loader.construct_mapping(node, deep=True)}
+
+
+CfnLoader.add_multi_constructor("!", _short_tag)
+
+
+def _stand_in(value: Any, parameters: dict[str, Any]) -> str:
+    if isinstance(value, str | int | float):
+        return str(value)
+    ref = value.get("Ref") if isinstance(value, dict) else None
+    if ref in parameters and "Default" in parameters[ref]:
+        return str(parameters[ref]["Default"])
+    return f"backline-{ref.lower()}" if isinstance(ref, str) else "stand-in-" + "0" * 40
+
+
+def lambda_environment(template: dict[str, Any], name: str) -> dict[str, str]:
+    function = template["Resources"][name]["Properties"]
+    parameters = template.get("Parameters", {})
+    variables = {
+        **template["Globals"]["Function"].get("Environment", {}).get("Variables", {}),
+        **function.get("Environment", {}).get("Variables", {}),
+    }
+    code_and_layer = [str(REPO_ROOT / function["CodeUri"]), str(REPO_ROOT / "shared")]
+    return {
+        **{key: _stand_in(value, parameters) for key, value in variables.items()},
+        "PYTHONPATH": os.pathsep.join(code_and_layer),
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_REGION": "us-east-1",
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_LAMBDA_FUNCTION_NAME": name,
+    }
+
+
+def timed_run(code: str, env: dict[str, str]) -> float:
+    """Seconds from starting a fresh interpreter on `code` to its exit."""
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True)
+    return time.perf_counter() - started
+
+
+def measure(template: dict[str, Any], name: str, runs: int) -> tuple[float, float]:
+    env = lambda_environment(template, name)
+    module = template["Resources"][name]["Properties"]["Handler"].rsplit(".", 1)[0]
+    code = f"import {module}"
+    bare_env = {key: value for key, value in env.items() if key != "PYTHONPATH"}
+
+    # One untimed round so that both sides start with their bytecode caches written.
+    timed_run(BARE, bare_env)
+    timed_run(code, env)
+
+    bare, function = [], []
+    for _ in range(runs):
+        bare.append(timed_run(BARE, bare_env))
+        function.append(timed_run(code, env))
+    return statistics.median(bare), statistics.median(function)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=15, help="timed runs of each side")
+    args = parser.parse_args()
+
+    with (REPO_ROOT / "template.yaml").open(encoding="utf-8") as stream:
+        template = yaml.load(stream, Loader=CfnLoader)  # noqa: S506 - a SafeLoader subclass
+    names = [
+        name
+        for name, resource in template["Resources"].items()
+        if resource["Type"] == "AWS::Serverless::Function"
+    ]
+
+    print(f"cold start, median of {args.runs} fresh interpreters (goal: ratio <= {GOAL})")
+    print(f"{'function':<32} {'bare ms':>8} {'fn ms':>8} {'ratio':>6}")
+    failed = False
+    for name in names:
+        try:
+            bare, function = measure(template, name, args.runs)
+        except subprocess.CalledProcessError as error:
+            last_line = error.stderr.decode().strip().splitlines()[-1:] or ["no output"]
+            print(f"{name:<32} handler did not import: {last_line[0]}")
+            failed = True
+            continue
+        ratio = function / bare
+        mark = "" if ratio <= GOAL else "  over goal"
+        print(f"{name:<32} {bare * 1000:>8.0f} {function * 1000:>8.0f} {ratio:>6.2f}{mark}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,86 @@
+"""End-to-end: `python -m local` in its own process, as `make run` starts it, and plain
+HTTP against it, written to API.md alone."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+import requests
+
+from tests.support import ROOT
+
+START_SECONDS = 90
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@dataclass
+class Stack:
+    url: str
+    process: subprocess.Popen[str]
+
+    def token(self, studio_id: str, **who: str) -> str:
+        answer = requests.post(
+            f"{self.url}/_local/token", json={"studio_id": studio_id, **who}, timeout=30
+        )
+        assert answer.status_code == 200, answer.text
+        return str(answer.json()["token"])
+
+
+@pytest.fixture(scope="session")
+def stack() -> Iterator[Stack]:
+    port = _free_port()
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    environment["PORT"] = str(port)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "local"],
+        cwd=ROOT,
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + START_SECONDS
+    while True:
+        if process.poll() is not None:
+            pytest.fail(f"the local stack exited at start:\n{process.stdout.read()}")  # type: ignore[union-attr]
+        try:
+            if requests.get(f"{url}/openapi.json", timeout=2).status_code == 200:
+                break
+        except requests.ConnectionError:
+            pass
+        if time.monotonic() > deadline:
+            process.kill()
+            pytest.fail("the local stack did not answer in time")
+        time.sleep(0.5)
+    running = Stack(url, process)
+    yield running
+    process.send_signal(signal.SIGINT)
+    assert process.wait(timeout=30) == 0, "the local stack did not stop cleanly on Ctrl-C"
+
+
+Call = Callable[..., requests.Response]
+
+
+def client(stack: Stack, token: str | None) -> Call:
+    def call(method: str, path: str, **kwargs: Any) -> requests.Response:
+        headers = dict(kwargs.pop("headers", {}))
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        return requests.request(method, f"{stack.url}{path}", headers=headers, timeout=30, **kwargs)
+
+    return call
