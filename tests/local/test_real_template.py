@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 import boto3
@@ -19,7 +19,7 @@ def real_stack() -> Iterator[RunningStack]:
     running.stop()
 
 
-def _keys(schema: list[dict[str, Any]]) -> list[tuple[str, str]]:
+def _keys(schema: Iterable[Mapping[str, Any]]) -> list[tuple[str, str]]:
     return [(key["AttributeName"], key["KeyType"]) for key in schema]
 
 
