@@ -16,27 +16,13 @@ import time
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 REPO_ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO_ROOT))
+
+from local.template import load_yaml  # noqa: E402
+
 GOAL = 1.3
 BARE = "import boto3; boto3.client('dynamodb')"
-
-
-class CfnLoader(yaml.SafeLoader):
-    """Reads CloudFormation short tags (`!Ref`, `!Sub`, ...) as plain values."""
-
-
-def _short_tag(loader: CfnLoader, suffix: str, node: yaml.Node) -> dict[str, Any]:
-    if isinstance(node, yaml.ScalarNode):
-        return {suffix: loader.construct_scalar(node)}
-    if isinstance(node, yaml.SequenceNode):
-        return {suffix: loader.construct_sequence(node, deep=True)}
-    assert isinstance(node, yaml.MappingNode)
-    return {suffix: loader.construct_mapping(node, deep=True)}
-
-
-CfnLoader.add_multi_constructor("!", _short_tag)
 
 
 def _stand_in(value: Any, parameters: dict[str, Any]) -> str:
@@ -96,8 +82,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=15, help="timed runs of each side")
     args = parser.parse_args()
 
-    with (REPO_ROOT / "template.yaml").open(encoding="utf-8") as stream:
-        template = yaml.load(stream, Loader=CfnLoader)  # noqa: S506 - a SafeLoader subclass
+    template = load_yaml(REPO_ROOT / "template.yaml")
     names = [
         name
         for name, resource in template["Resources"].items()

@@ -6,11 +6,12 @@ from __future__ import annotations
 import base64
 import json
 import uuid
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-import yaml
+from local.template import load_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 TABLE = "backline-test"
@@ -30,30 +31,20 @@ ENVIRONMENT = {
 }
 
 
-class _CfnLoader(yaml.SafeLoader):
-    """Reads CloudFormation short tags (!Ref X) as their long form ({"Ref": "X"})."""
+LIVE_ROOM = {"room_id": "live", "name": "Live room", "hourly_rate": 2000}
 
 
-def _tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> dict[str, Any]:
-    name = suffix if suffix in {"Ref", "Condition"} else f"Fn::{suffix}"
-    value: Any
-    if isinstance(node, yaml.ScalarNode):
-        value = loader.construct_scalar(node)
-        if suffix == "GetAtt":
-            value = str(value).split(".", 1)
-    elif isinstance(node, yaml.SequenceNode):
-        value = loader.construct_sequence(node, deep=True)
-    else:
-        value = loader.construct_mapping(node, deep=True)  # type: ignore[arg-type]
-    return {name: value}
-
-
-_CfnLoader.add_multi_constructor("!", _tag)
+def slot(days: int = 3, minutes: int = 120) -> dict[str, str]:
+    """A bookable slot `days` ahead, on the hour, `minutes` long."""
+    start = (datetime.now(UTC) + timedelta(days=days)).replace(minute=0, second=0, microsecond=0)
+    return {
+        "starts_at": start.isoformat(),
+        "ends_at": (start + timedelta(minutes=minutes)).isoformat(),
+    }
 
 
 def template() -> dict[str, Any]:
-    loaded: dict[str, Any] = yaml.load((ROOT / "template.yaml").read_text(), _CfnLoader)  # noqa: S506
-    return loaded
+    return load_yaml(ROOT / "template.yaml")
 
 
 def table_definition(name: str = TABLE) -> dict[str, Any]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Annotated, Any
 
-from botocore.exceptions import ClientError
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
 from backline import keys
@@ -14,8 +13,9 @@ from backline.cursor import CursorSigner
 from backline.dynamo import (
     Transaction,
     TransactionFailedError,
+    delete_existing,
     deserialize,
-    is_condition_failure,
+    query_all,
     serialize,
     values,
 )
@@ -81,19 +81,13 @@ class BandStore:
 
     def members(self, studio_id: str, band_id: str) -> list[str]:
         """Customer ids in the band (through the index, so read a moment behind writes)."""
-        ids: list[str] = []
         request: dict[str, Any] = {
             "TableName": self._table,
             "IndexName": keys.LOOKUP_INDEX,
             "KeyConditionExpression": "GSI3PK = :pk",
             "ExpressionAttributeValues": values(pk=keys.band_members_pk(studio_id, band_id)),
         }
-        while True:
-            response = self._client.query(**request)
-            ids.extend(str(deserialize(item)["customer_id"]) for item in response.get("Items", []))
-            if "LastEvaluatedKey" not in response:
-                return ids
-            request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+        return [str(item["customer_id"]) for item in query_all(self._client, request)]
 
     def add_member(self, studio_id: str, band_id: str, customer_id: str) -> Band:
         band = self.get(studio_id, band_id)
@@ -117,13 +111,6 @@ class BandStore:
         return band
 
     def remove_member(self, studio_id: str, band_id: str, customer_id: str) -> None:
-        try:
-            self._client.delete_item(
-                TableName=self._table,
-                Key=serialize(keys.membership_key(studio_id, customer_id, band_id)),
-                ConditionExpression="attribute_exists(PK)",
-            )
-        except ClientError as error:
-            if is_condition_failure(error):
-                raise NotFoundError(f"customer {customer_id} is not in band {band_id}") from error
-            raise
+        key = keys.membership_key(studio_id, customer_id, band_id)
+        if not delete_existing(self._client, self._table, key):
+            raise NotFoundError(f"customer {customer_id} is not in band {band_id}")

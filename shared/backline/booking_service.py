@@ -58,6 +58,16 @@ MEMBERS_ONLY = (
 
 
 @dataclass(frozen=True)
+class Wanted:
+    """What is asked for: a room, a slot, and who asks (`public` or `staff:{sub}`)."""
+
+    room_id: str
+    starts_at: datetime
+    ends_at: datetime
+    by: str
+
+
+@dataclass(frozen=True)
 class Intake:
     booking: Booking
     alert: str | None
@@ -102,28 +112,13 @@ class BookingService:
 
     def book_for_customer(self, studio_id: str, request: StaffBookingRequest, by: str) -> Intake:
         check_slot(request.starts_at, request.ends_at)
+        wanted = Wanted(request.room_id, request.starts_at, request.ends_at, by)
         excluded: set[str] = set()
         for _ in range(ATTEMPTS):
             studio = self.studios.get(studio_id)
-            collection = self.customers.collection(studio_id, request.customer_id)
-            customer = collection.customer
-            if not customer.active:
-                raise ConflictError(f"customer {customer.customer_id} was deleted")
-            refuse_if_banned(customer)
-            booking, coupon = compose(
-                studio,
-                collection,
-                request.room_id,
-                request.starts_at,
-                request.ends_at,
-                by,
-                excluded,
-            )
-            tx = Transaction(self._table)
-            riders = self._riders(tx, customer, coupon)
-            tx.put(booking_item(booking), condition="attribute_not_exists(PK)")
-            if self._committed(tx, riders, coupon, excluded):
-                return Intake(booking, alert_for(customer))
+            done = self._book_known(studio, request.customer_id, wanted, excluded)
+            if done is not None:
+                return done
         raise ConflictError("the customer kept changing while booking; please try again")
 
     # ------------------------------------------------------------ public
@@ -132,6 +127,7 @@ class BookingService:
         """Book through the studio's public page: find the customer by email or add a guest."""
         email = normalize_email(request.email)
         check_slot(request.starts_at, request.ends_at)
+        wanted = Wanted(request.room_id, request.starts_at, request.ends_at, "public")
         excluded: set[str] = set()
         for _ in range(ATTEMPTS):
             studio, holder, block = self._read_for_intake(studio_id, email)
@@ -139,28 +135,23 @@ class BookingService:
             if refusal is not None:
                 raise BookingRefusedError(refusal or BANNED_MESSAGE)
             if holder is not None:
-                done = self._book_known(studio, holder, request, excluded)
+                done = self._book_known(studio, holder, wanted, excluded)
             else:
-                done = self._book_guest(studio, email, request)
+                done = self._book_guest(studio, email, request, wanted)
             if done is not None:
                 return done
         raise ConflictError("the customer kept changing while booking; please try again")
 
     def _book_known(
-        self, studio: Studio, customer_id: str, request: PublicBookingRequest, excluded: set[str]
+        self, studio: Studio, customer_id: str, wanted: Wanted, excluded: set[str]
     ) -> Intake | None:
+        """Book for an existing customer; None when what we read changed before we wrote."""
         collection = self.customers.collection(studio.studio_id, customer_id)
         customer = collection.customer
+        if not customer.active:
+            raise ConflictError(f"customer {customer.customer_id} was deleted")
         refuse_if_banned(customer)
-        booking, coupon = compose(
-            studio,
-            collection,
-            request.room_id,
-            request.starts_at,
-            request.ends_at,
-            "public",
-            excluded,
-        )
+        booking, coupon = compose(studio, collection, wanted, excluded)
         tx = Transaction(self._table)
         riders = self._riders(tx, customer, coupon)
         tx.put(booking_item(booking), condition="attribute_not_exists(PK)")
@@ -169,7 +160,7 @@ class BookingService:
         return None
 
     def _book_guest(
-        self, studio: Studio, email: str, request: PublicBookingRequest
+        self, studio: Studio, email: str, request: PublicBookingRequest, wanted: Wanted
     ) -> Intake | None:
         if not studio.public_signup:
             raise BookingRefusedError(MEMBERS_ONLY)
@@ -184,9 +175,7 @@ class BookingService:
             updated_at=now,
         )
         collection = CustomerCollection(customer=customer)
-        booking, _ = compose(
-            studio, collection, request.room_id, request.starts_at, request.ends_at, "public", set()
-        )
+        booking, _ = compose(studio, collection, wanted, set())
         tx = Transaction(self._table)
         riders = _Riders(blocked=self._check_not_blocked(tx, customer))
         tx.put(booking_item(booking), condition="attribute_not_exists(PK)")
@@ -284,20 +273,14 @@ class BookingService:
 
 
 def compose(
-    studio: Studio,
-    collection: CustomerCollection,
-    room_id: str,
-    starts_at: datetime,
-    ends_at: datetime,
-    created_by: str,
-    excluded: set[str],
+    studio: Studio, collection: CustomerCollection, wanted: Wanted, excluded: set[str]
 ) -> tuple[Booking, Coupon | None]:
     """The booking the studio's rates and the customer's coupons make of this slot."""
-    room = studio.room(room_id)
+    room = studio.room(wanted.room_id)
     if room is None:
-        raise InvalidInputError(f"the studio has no room {room_id}", field="room_id")
-    check_slot(starts_at, ends_at)
-    price = price_of(room, starts_at, ends_at)
+        raise InvalidInputError(f"the studio has no room {wanted.room_id}", field="room_id")
+    check_slot(wanted.starts_at, wanted.ends_at)
+    price = price_of(room, wanted.starts_at, wanted.ends_at)
     held = [coupon for coupon in collection.coupons if coupon.coupon_id not in excluded]
     coupon = best_coupon(held, price)
     discount = coupon.discount_on(price) if coupon else 0
@@ -307,8 +290,8 @@ def compose(
         studio_id=studio.studio_id,
         customer_id=customer.customer_id,
         room_id=room.room_id,
-        starts_at=isoformat(starts_at),
-        ends_at=isoformat(ends_at),
+        starts_at=isoformat(wanted.starts_at),
+        ends_at=isoformat(wanted.ends_at),
         price=price,
         discount=discount,
         amount_due=price - discount,
@@ -316,6 +299,6 @@ def compose(
         coupon_id=coupon.coupon_id if coupon else None,
         customer_notes=tuple(sorted(collection.notes, key=lambda note: note.created_at)),
         created_at=isoformat(utcnow()),
-        created_by=created_by,
+        created_by=wanted.by,
     )
     return booking, coupon

@@ -14,8 +14,10 @@ from backline.cursor import CursorSigner
 from backline.dynamo import (
     Transaction,
     TransactionFailedError,
+    delete_existing,
     deserialize,
     is_condition_failure,
+    query_all,
     serialize,
     values,
 )
@@ -160,19 +162,13 @@ class CouponStore:
         return True
 
     def _holders(self, studio_id: str, coupon_id: str) -> list[str]:
-        holders: list[str] = []
         request: dict[str, Any] = {
             "TableName": self._table,
             "IndexName": keys.LOOKUP_INDEX,
             "KeyConditionExpression": "GSI3PK = :pk",
             "ExpressionAttributeValues": values(pk=keys.coupon_holders_pk(studio_id, coupon_id)),
         }
-        while True:
-            response = self._client.query(**request)
-            holders += [str(deserialize(i)["customer_id"]) for i in response.get("Items", [])]
-            if "LastEvaluatedKey" not in response:
-                return holders
-            request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+        return [str(item["customer_id"]) for item in query_all(self._client, request)]
 
     def page(
         self, studio_id: str, limit: int, cursor: str | None
@@ -206,18 +202,9 @@ class CouponStore:
         return coupon
 
     def unassign(self, studio_id: str, customer_id: str, coupon_id: str) -> None:
-        try:
-            self._client.delete_item(
-                TableName=self._table,
-                Key=serialize(keys.coupon_assignment_key(studio_id, customer_id, coupon_id)),
-                ConditionExpression="attribute_exists(PK)",
-            )
-        except ClientError as error:
-            if is_condition_failure(error):
-                raise NotFoundError(
-                    f"coupon {coupon_id} is not assigned to this customer"
-                ) from error
-            raise
+        key = keys.coupon_assignment_key(studio_id, customer_id, coupon_id)
+        if not delete_existing(self._client, self._table, key):
+            raise NotFoundError(f"coupon {coupon_id} is not assigned to this customer")
 
 
 def query_prefix(

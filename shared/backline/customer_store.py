@@ -21,6 +21,7 @@ from backline.customers import Customer, Note, StatusChange, query_tokens, sort_
 from backline.dynamo import (
     Transaction,
     TransactionFailedError,
+    delete_existing,
     deserialize,
     is_condition_failure,
     serialize,
@@ -335,16 +336,9 @@ class CustomerStore:
         return note_from_item(deserialize(response["Attributes"]))
 
     def delete_note(self, studio_id: str, customer_id: str, note_id: str) -> None:
-        try:
-            self._client.delete_item(
-                TableName=self._table,
-                Key=serialize(keys.note_key(studio_id, customer_id, note_id)),
-                ConditionExpression="attribute_exists(PK)",
-            )
-        except ClientError as error:
-            if is_condition_failure(error):
-                raise NotFoundError(f"note {note_id} not found") from error
-            raise
+        key = keys.note_key(studio_id, customer_id, note_id)
+        if not delete_existing(self._client, self._table, key):
+            raise NotFoundError(f"note {note_id} not found")
 
     # ------------------------------------------------------------ helpers
 

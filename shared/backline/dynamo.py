@@ -172,3 +172,27 @@ def run(client: DynamoDBClient, transaction: Transaction, token: str | None = No
 
 def is_condition_failure(error: ClientError) -> bool:
     return error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException"
+
+
+def query_all(client: DynamoDBClient, request: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every item a Query finds, page after page (for small, bounded sets)."""
+    items: list[dict[str, Any]] = []
+    while True:
+        response = client.query(**request)
+        items.extend(deserialize(item) for item in response.get("Items", []))
+        if "LastEvaluatedKey" not in response:
+            return items
+        request = {**request, "ExclusiveStartKey": response["LastEvaluatedKey"]}
+
+
+def delete_existing(client: DynamoDBClient, table: str, key: Mapping[str, str]) -> bool:
+    """Delete an item if it exists; False when there was nothing to delete."""
+    try:
+        client.delete_item(
+            TableName=table, Key=serialize(key), ConditionExpression="attribute_exists(PK)"
+        )
+    except ClientError as error:
+        if is_condition_failure(error):
+            return False
+        raise
+    return True

@@ -3,14 +3,9 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime, timedelta
 
 from tests.e2e.conftest import Call, Stack, client
-
-
-def _slot(days: int = 3, hours: int = 2) -> dict[str, str]:
-    start = (datetime.now(UTC) + timedelta(days=days)).replace(minute=0, second=0, microsecond=0)
-    return {"starts_at": start.isoformat(), "ends_at": (start + timedelta(hours=hours)).isoformat()}
+from tests.support import slot
 
 
 def _studio(stack: Stack, **settings: object) -> tuple[str, Call]:
@@ -29,7 +24,7 @@ def test_public_booking_makes_a_guest_priced_by_the_studio(stack: Stack) -> None
     answer = public(
         "POST",
         f"/studios/{studio}/bookings",
-        json={"name": "Bo", "email": "bo@example.com", "room_id": "live", **_slot()},
+        json={"name": "Bo", "email": "bo@example.com", "room_id": "live", **slot()},
     )
 
     assert answer.status_code == 201
@@ -47,7 +42,7 @@ def test_a_price_sent_by_the_client_is_refused(stack: Stack) -> None:
     answer = client(stack, None)(
         "POST",
         f"/studios/{studio}/bookings",
-        json={"name": "Bo", "email": "bo@example.com", "room_id": "live", "price": 1, **_slot()},
+        json={"name": "Bo", "email": "bo@example.com", "room_id": "live", "price": 1, **slot()},
     )
 
     assert answer.status_code == 422
@@ -62,7 +57,7 @@ def test_an_assigned_coupon_applies_by_itself(stack: Stack) -> None:
     answer = client(stack, None)(
         "POST",
         f"/studios/{studio}/bookings",
-        json={"name": "Cat", "email": "CAT@example.com", "room_id": "live", **_slot()},
+        json={"name": "Cat", "email": "CAT@example.com", "room_id": "live", **slot()},
     )
 
     booking = answer.json()["booking"]
@@ -80,13 +75,13 @@ def test_behind_payment_alerts_and_a_blocked_email_is_refused(stack: Stack) -> N
     alerted = public(
         "POST",
         f"/studios/{studio}/bookings",
-        json={"name": "Dee", "email": "dee@gmail.com", "room_id": "live", **_slot(4)},
+        json={"name": "Dee", "email": "dee@gmail.com", "room_id": "live", **slot(4)},
     )
     owner("PUT", path, json={"status": "banned_blocked_email", "customer_message": "Not here"})
     refused = public(
         "POST",
         f"/studios/{studio}/bookings",
-        json={"name": "D", "email": "D.e.e+new@gmail.com", "room_id": "live", **_slot(5)},
+        json={"name": "D", "email": "D.e.e+new@gmail.com", "room_id": "live", **slot(5)},
     )
 
     assert alerted.status_code == 201

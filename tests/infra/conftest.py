@@ -6,41 +6,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
+
+from local.template import load_yaml
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE_PATH = REPO_ROOT / "template.yaml"
 
 
-class CfnLoader(yaml.SafeLoader):
-    """A safe loader that reads `!Ref X` as {"Ref": X} and `!Sub s` as {"Fn::Sub": s}."""
-
-
-def _construct_short_tag(loader: CfnLoader, tag_suffix: str, node: yaml.Node) -> dict[str, Any]:
-    key = "Ref" if tag_suffix == "Ref" else f"Fn::{tag_suffix}"
-    value: Any
-    if isinstance(node, yaml.ScalarNode):
-        value = loader.construct_scalar(node)
-    elif isinstance(node, yaml.SequenceNode):
-        value = loader.construct_sequence(node, deep=True)
-    else:
-        assert isinstance(node, yaml.MappingNode)
-        value = loader.construct_mapping(node, deep=True)
-
-    # `!GetAtt Table.Arn` is the short form of {"Fn::GetAtt": ["Table", "Arn"]}.
-    if key == "Fn::GetAtt" and isinstance(value, str):
-        value = value.split(".", 1)
-    return {key: value}
-
-
-CfnLoader.add_multi_constructor("!", _construct_short_tag)
-
-
 def load_template(path: Path = TEMPLATE_PATH) -> dict[str, Any]:
-    with path.open(encoding="utf-8") as stream:
-        loaded = yaml.load(stream, Loader=CfnLoader)  # noqa: S506 - a SafeLoader subclass
-    assert isinstance(loaded, dict)
-    return loaded
+    return load_yaml(path)
 
 
 def _has_http_events(function: dict[str, Any]) -> bool:

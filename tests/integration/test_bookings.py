@@ -4,22 +4,13 @@ read and cancelled by id, and never reachable from another studio."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
 
 from tests.integration.conftest import Caller
-
-LIVE_ROOM = {"room_id": "live", "name": "Live room", "hourly_rate": 2000}
-
-
-def _slot(days: int = 3, minutes: int = 120) -> dict[str, str]:
-    start = (datetime.now(UTC) + timedelta(days=days)).replace(minute=0, second=0, microsecond=0)
-    return {
-        "starts_at": start.isoformat(),
-        "ends_at": (start + timedelta(minutes=minutes)).isoformat(),
-    }
+from tests.support import LIVE_ROOM, slot
 
 
 def _open_studio(staff: Caller, **settings: Any) -> None:
@@ -33,8 +24,8 @@ def _customer(staff: Caller, name: str = "Ada Lovelace", email: str = "ada@examp
     return str(answer.body["customer_id"])
 
 
-def _book(staff: Caller, customer_id: str, **slot: str) -> dict[str, Any]:
-    body = {"customer_id": customer_id, "room_id": "live", **(slot or _slot())}
+def _book(staff: Caller, customer_id: str, **times: str) -> dict[str, Any]:
+    body = {"customer_id": customer_id, "room_id": "live", **(times or slot())}
     answer = staff("POST", "/bookings", body=body)
     assert answer.status == 201, answer.body
     return dict(answer.body)
@@ -56,7 +47,7 @@ def test_a_booking_costs_the_rooms_hourly_rate_times_the_hours(owner: Caller) ->
 
     # when staff book two hours
     answer = owner(
-        "POST", "/bookings", body={"customer_id": customer_id, "room_id": "live", **_slot()}
+        "POST", "/bookings", body={"customer_id": customer_id, "room_id": "live", **slot()}
     )
 
     # then the booking is confirmed, unpaid, at 4000 in the studio's currency
@@ -86,7 +77,7 @@ def test_part_hours_are_priced_pro_rata_and_rounded_to_the_minor_unit(
     customer_id = _customer(staff)
 
     # when staff book part of an hour beyond the whole ones
-    booking = _book(staff, customer_id, **_slot(minutes=minutes))
+    booking = _book(staff, customer_id, **slot(minutes=minutes))
 
     # then the price is the pro-rata amount, rounded half up
     assert booking["price"] == price
@@ -117,7 +108,7 @@ def test_a_client_cannot_set_the_price_of_a_booking(
     customer_id = _customer(owner)
 
     # when the booking request carries a price of the client's own
-    body = {"customer_id": customer_id, "room_id": "live", **_slot(), **tampered}
+    body = {"customer_id": customer_id, "room_id": "live", **slot(), **tampered}
     answer = owner("POST", "/bookings", body=body)
 
     # then it is refused, naming the field, and no booking is written
@@ -141,8 +132,8 @@ def _later(slot: dict[str, str], minutes: int) -> str:
         (lambda s: {**s, "ends_at": s["starts_at"]}, "ends_at"),
         (lambda s: {**s, "ends_at": _later(s, 10)}, "ends_at"),
         (lambda s: {**s, "ends_at": _later(s, 25 * 60)}, "ends_at"),
-        (lambda s: _slot(days=-1), "starts_at"),
-        (lambda s: _slot(days=3 * 365), "starts_at"),
+        (lambda s: slot(days=-1), "starts_at"),
+        (lambda s: slot(days=3 * 365), "starts_at"),
         (lambda s: {**s, "room_id": "attic"}, "room_id"),
     ],
     ids=[
@@ -162,7 +153,7 @@ def test_a_slot_the_studio_cannot_rent_is_422_naming_the_field(
     customer_id = _customer(owner)
 
     # when staff try to book a slot that cannot be rented
-    body = {"customer_id": customer_id, "room_id": "live", **make(_slot())}
+    body = {"customer_id": customer_id, "room_id": "live", **make(slot())}
     answer = owner("POST", "/bookings", body=body)
 
     # then it is a validation problem naming the field, and nothing is booked
@@ -179,9 +170,9 @@ def test_times_without_a_timezone_are_refused(owner: Caller) -> None:
     customer_id = _customer(owner)
 
     # when the times carry no offset (which wall clock is meant?)
-    slot = {key: value.removesuffix("+00:00") for key, value in _slot().items()}
+    naive = {key: value.removesuffix("+00:00") for key, value in slot().items()}
     answer = owner(
-        "POST", "/bookings", body={"customer_id": customer_id, "room_id": "live", **slot}
+        "POST", "/bookings", body={"customer_id": customer_id, "room_id": "live", **naive}
     )
 
     # then they are refused
@@ -194,7 +185,7 @@ def test_a_studio_without_rooms_cannot_be_booked(as_staff: Callable[..., Caller]
     customer_id = _customer(staff)
 
     # when staff try to book
-    body = {"customer_id": customer_id, "room_id": "live", **_slot()}
+    body = {"customer_id": customer_id, "room_id": "live", **slot()}
     answer = staff("POST", "/bookings", body=body)
 
     # then the room is unknown
@@ -204,7 +195,7 @@ def test_a_studio_without_rooms_cannot_be_booked(as_staff: Callable[..., Caller]
 
 def test_booking_for_an_unknown_customer_is_404(owner: Caller) -> None:
     # when staff book for a customer id that does not exist
-    body = {"customer_id": "cus_nobody", "room_id": "live", **_slot()}
+    body = {"customer_id": "cus_nobody", "room_id": "live", **slot()}
     answer = owner("POST", "/bookings", body=body)
 
     # then it is not found
@@ -353,7 +344,7 @@ def test_another_studio_cannot_book_for_a_customer_it_does_not_have(
 
     # when B books for A's customer
     answer = other(
-        "POST", "/bookings", body={"customer_id": customer_id, "room_id": "live", **_slot()}
+        "POST", "/bookings", body={"customer_id": customer_id, "room_id": "live", **slot()}
     )
 
     # then B is told the customer does not exist, and A's customer has no booking

@@ -4,22 +4,12 @@ themselves (no promo code); never reachable from another studio."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 
 from tests.integration.conftest import Caller
-
-LIVE_ROOM = {"room_id": "live", "name": "Live room", "hourly_rate": 2000}
-
-
-def _slot(days: int = 3, minutes: int = 120) -> dict[str, str]:
-    start = (datetime.now(UTC) + timedelta(days=days)).replace(minute=0, second=0, microsecond=0)
-    return {
-        "starts_at": start.isoformat(),
-        "ends_at": (start + timedelta(minutes=minutes)).isoformat(),
-    }
+from tests.support import LIVE_ROOM, slot
 
 
 def _customer(staff: Caller, name: str = "Ada Lovelace", email: str = "ada@example.com") -> str:
@@ -40,14 +30,14 @@ def _assign(staff: Caller, customer_id: str, coupon_id: str) -> None:
 
 
 def _staff_booking(staff: Caller, customer_id: str, days: int = 3) -> dict[str, Any]:
-    body = {"customer_id": customer_id, "room_id": "live", **_slot(days=days)}
+    body = {"customer_id": customer_id, "room_id": "live", **slot(days=days)}
     answer = staff("POST", "/bookings", body=body)
     assert answer.status == 201, answer.body
     return dict(answer.body)
 
 
 def _public_booking(public: Caller, email: str, days: int = 3) -> dict[str, Any]:
-    body = {"name": "Someone", "email": email, "room_id": "live", **_slot(days=days)}
+    body = {"name": "Someone", "email": email, "room_id": "live", **slot(days=days)}
     answer = public("POST", "/studios/studio-a/bookings", body=body)
     assert answer.status == 201, answer.body
     return dict(answer.body["booking"])
@@ -291,7 +281,7 @@ def test_a_customer_holding_several_deactivated_coupons_can_still_book(owner: Ca
 
     # when staff book for them
     answer = owner(
-        "POST", "/bookings", body={"customer_id": customer_id, "room_id": "live", **_slot()}
+        "POST", "/bookings", body={"customer_id": customer_id, "room_id": "live", **slot()}
     )
 
     # then the booking is made at full price

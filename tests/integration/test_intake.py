@@ -4,27 +4,17 @@ within the studio's sign-up policy, in a bounded number of DynamoDB calls."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime, timedelta
 from types import ModuleType
 from typing import Any
 
 import pytest
 
 from tests.integration.conftest import Caller
-
-LIVE_ROOM = {"room_id": "live", "name": "Live room", "hourly_rate": 2000}
-
-
-def _slot(days: int = 3, minutes: int = 120) -> dict[str, str]:
-    start = (datetime.now(UTC) + timedelta(days=days)).replace(minute=0, second=0, microsecond=0)
-    return {
-        "starts_at": start.isoformat(),
-        "ends_at": (start + timedelta(minutes=minutes)).isoformat(),
-    }
+from tests.support import LIVE_ROOM, slot
 
 
 def _request(email: str, name: str = "Ada Lovelace", **extra: Any) -> dict[str, Any]:
-    return {"name": name, "email": email, "room_id": "live", **_slot(), **extra}
+    return {"name": name, "email": email, "room_id": "live", **slot(), **extra}
 
 
 def _customer(staff: Caller, name: str = "Ada Lovelace", email: str = "ada@example.com") -> str:
@@ -118,7 +108,7 @@ def test_two_bookings_by_one_new_guest_make_one_customer(owner: Caller, as_publi
 
     # when they book again
     second = as_public(
-        "POST", "/studios/studio-a/bookings", body=_request("new@example.com", **_slot(days=4))
+        "POST", "/studios/studio-a/bookings", body=_request("new@example.com", **slot(days=4))
     )
 
     # then both bookings belong to one customer
@@ -216,7 +206,7 @@ def test_the_booking_page_cannot_set_the_price(
         ({"email": "not-an-email"}, "email"),
         ({"mobile": "12"}, "mobile"),
         ({"room_id": "attic"}, "room_id"),
-        (_slot(days=-2), "starts_at"),
+        (slot(days=-2), "starts_at"),
     ],
     ids=["bad-email", "bad-mobile", "unknown-room", "past-slot"],
 )
@@ -266,7 +256,7 @@ def test_intake_of_a_known_customer_takes_at_most_three_dynamodb_calls(
 
     # when they book again on the page
     answer = as_public(
-        "POST", "/studios/studio-a/bookings", body=_request("ada@example.com", **_slot(days=5))
+        "POST", "/studios/studio-a/bookings", body=_request("ada@example.com", **slot(days=5))
     )
 
     # then the page's function made three DynamoDB calls or fewer
@@ -286,7 +276,7 @@ def test_customer_detail_with_everything_is_one_dynamodb_query(
         owner(
             "POST",
             "/bookings",
-            body={"customer_id": customer_id, "room_id": "live", **_slot(days=days)},
+            body={"customer_id": customer_id, "room_id": "live", **slot(days=days)},
         )
     owner("POST", f"/customers/{customer_id}/notes", body={"text": "Loud"})
     owner("POST", f"/customers/{customer_id}/notes", body={"text": "Pays cash"})

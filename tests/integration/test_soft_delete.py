@@ -4,26 +4,16 @@ a customer who never booked is removed for good."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 
 from tests.integration.conftest import Caller
-
-LIVE_ROOM = {"room_id": "live", "name": "Live room", "hourly_rate": 2000}
-
-
-def _slot(days: int = 3, minutes: int = 120) -> dict[str, str]:
-    start = (datetime.now(UTC) + timedelta(days=days)).replace(minute=0, second=0, microsecond=0)
-    return {
-        "starts_at": start.isoformat(),
-        "ends_at": (start + timedelta(minutes=minutes)).isoformat(),
-    }
+from tests.support import LIVE_ROOM, slot
 
 
 def _request(email: str, days: int = 3) -> dict[str, Any]:
-    return {"name": "Ada Lovelace", "email": email, "room_id": "live", **_slot(days=days)}
+    return {"name": "Ada Lovelace", "email": email, "room_id": "live", **slot(days=days)}
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ by `active`; each change recorded, guarded by If-Match, and never outrun by a bo
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -13,22 +13,14 @@ import pytest
 from backline.booking_service import BookingService
 from backline.customer_store import CustomerStore
 from tests.integration.conftest import Caller
+from tests.support import LIVE_ROOM, slot
 
-LIVE_ROOM = {"room_id": "live", "name": "Live room", "hourly_rate": 2000}
 BAN_MESSAGE = "Please call the studio about the damaged amp."
 BEHIND_MESSAGE = "Please settle last month's sessions."
 
 
-def _slot(days: int = 3, minutes: int = 120) -> dict[str, str]:
-    start = (datetime.now(UTC) + timedelta(days=days)).replace(minute=0, second=0, microsecond=0)
-    return {
-        "starts_at": start.isoformat(),
-        "ends_at": (start + timedelta(minutes=minutes)).isoformat(),
-    }
-
-
 def _request(email: str, days: int = 3) -> dict[str, Any]:
-    return {"name": "Ada Lovelace", "email": email, "room_id": "live", **_slot(days=days)}
+    return {"name": "Ada Lovelace", "email": email, "room_id": "live", **slot(days=days)}
 
 
 def _customer(staff: Caller, email: str | None = "ada@example.com", name: str = "Ada") -> str:
@@ -130,7 +122,7 @@ def test_staff_cannot_book_for_a_banned_customer_either(owner: Caller) -> None:
     _set(owner, customer_id, "banned", BAN_MESSAGE)
 
     # when staff book for them
-    body = {"customer_id": customer_id, "room_id": "live", **_slot()}
+    body = {"customer_id": customer_id, "room_id": "live", **slot()}
     answer = owner("POST", "/bookings", body=body)
 
     # then it is refused and nothing is booked
@@ -235,7 +227,7 @@ def test_staff_cannot_book_for_a_customer_banned_with_the_email_blocked(owner: C
     customer_id = _customer(owner)
     _set(owner, customer_id, "banned_blocked_email", BAN_MESSAGE)
 
-    body = {"customer_id": customer_id, "room_id": "live", **_slot()}
+    body = {"customer_id": customer_id, "room_id": "live", **slot()}
     answer = owner("POST", "/bookings", body=body)
 
     assert answer.status == 403
@@ -434,7 +426,7 @@ def test_a_ban_written_while_a_staff_booking_is_decided_refuses_it(
     monkeypatch.setattr(CustomerStore, "collection", read_then_ban)
 
     # when the booking is decided on the stale record
-    body = {"customer_id": customer_id, "room_id": "live", **_slot()}
+    body = {"customer_id": customer_id, "room_id": "live", **slot()}
     answer = owner("POST", "/bookings", body=body)
 
     # then it is refused and nothing was booked
