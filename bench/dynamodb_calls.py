@@ -31,13 +31,10 @@ os.environ.update(ENVIRONMENT)
 os.environ["POWERTOOLS_LOG_LEVEL"] = "ERROR"
 os.environ["POWERTOOLS_METRICS_DISABLED"] = "true"
 
-import warnings  # noqa: E402
-
 import boto3  # noqa: E402
 from moto import mock_aws  # noqa: E402
 
 STUDIO = "bench-studio"
-warnings.filterwarnings("ignore", "No application metrics")
 
 
 class Meter:

@@ -20,7 +20,7 @@ from backline.cursor import CursorSigner
 from backline.customer_service import CustomerService
 from backline.customer_store import CustomerStore
 from backline.idempotency import IdempotencyStore
-from backline.observability import MetricUnit, logger, metrics
+from backline.observability import MetricUnit, logger, metrics, publish_metrics
 from backline.schemas import (
     BandDetailOut,
     BandOut,
@@ -314,6 +314,6 @@ def edit_studio(request: Request, body: StudioEdit) -> StudioOut | Reply:
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
-@metrics.log_metrics(raise_on_empty_metrics=False)
+@publish_metrics
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     return app.resolve(event)

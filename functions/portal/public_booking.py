@@ -19,7 +19,7 @@ from backline.cursor import CursorSigner
 from backline.customer_store import CustomerStore
 from backline.errors import NotFoundError
 from backline.idempotency import IdempotencyStore
-from backline.observability import MetricUnit, logger, metrics
+from backline.observability import MetricUnit, logger, metrics, publish_metrics
 from backline.schemas import BookingOut, IntakeOut
 from backline.settings import Settings
 from backline.studios import StudioStore
@@ -73,6 +73,6 @@ def book(request: Request, studio_id: str, body: PublicBookingRequest) -> Intake
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
-@metrics.log_metrics(raise_on_empty_metrics=False)
+@publish_metrics
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     return app.resolve(event)

@@ -24,8 +24,6 @@ from backline.studios import StudioStore
 if TYPE_CHECKING:
     from backline.schemas import CustomerCreate, CustomerEdit, CustomerQuery, StatusSet
 
-MAX_PAGE = 100
-
 
 @dataclass(frozen=True)
 class Contact:
@@ -70,9 +68,6 @@ class CustomerService:
 
     def detail(self, studio_id: str, customer_id: str) -> CustomerCollection:
         return self.store.collection(studio_id, customer_id)
-
-    def get(self, studio_id: str, customer_id: str) -> Customer:
-        return self.store.get(studio_id, customer_id)
 
     def page(self, studio_id: str, query: CustomerQuery) -> Page:
         """A page of the list, or of a search when `q` is given."""

@@ -6,7 +6,7 @@ only one that does transactions. Items that carry keys never leave the store mod
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -103,10 +103,6 @@ class Transaction:
         check: dict[str, Any] = {"TableName": self.table, "Key": serialize(key)}
         self._conditions(check, condition, names, vals, return_old_on_failure)
         return self._add({"ConditionCheck": check})
-
-    def extend_puts(self, items: Iterable[Mapping[str, Any]]) -> None:
-        for item in items:
-            self.put(item)
 
     def _add(self, entry: Any) -> int:
         self.items.append(entry)

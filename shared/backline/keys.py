@@ -54,8 +54,6 @@ Access patterns
 
 from __future__ import annotations
 
-from typing import Literal
-
 Key = dict[str, str]
 
 CUSTOMER_SK = "CUSTOMER"
@@ -188,15 +186,3 @@ def unpaid_pk(studio_id: str) -> str:
 
 def idempotency_key(studio_id: str, scope: str, key: str) -> Key:
     return {"PK": f"{_studio(studio_id)}#IDEM#{scope}#{key}", "SK": "IDEM"}
-
-
-KEY_ATTRIBUTES = frozenset(
-    {"PK", "SK", "GSI1PK", "GSI1SK", "GSI2PK", "GSI2SK", "GSI3PK", "GSI3SK", "GSI4PK", "GSI4SK"}
-)
-
-IndexName = Literal["GSI1", "GSI2", "GSI3", "GSI4"]
-
-
-def strip_keys(item: dict[str, object]) -> dict[str, object]:
-    """The item without its key attributes: what may leave the store."""
-    return {name: value for name, value in item.items() if name not in KEY_ATTRIBUTES}

@@ -1,10 +1,14 @@
 """Logger and metrics, built once per function.
 
-Log messages are constant lowercase events with context as keys. Never log tokens,
-passwords, pay links or full emails: use `mask_email` when an address must be traced.
+Log messages are constant lowercase events with context as keys (ids, never contact details).
+Never log tokens, passwords, pay links or emails.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
 
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
@@ -12,12 +16,25 @@ from aws_lambda_powertools.metrics import MetricUnit
 logger = Logger()
 metrics = Metrics()
 
-__all__ = ["MetricUnit", "logger", "mask_email", "metrics"]
+__all__ = ["MetricUnit", "logger", "metrics", "publish_metrics"]
+
+Event = TypeVar("Event")
+Answer = TypeVar("Answer")
 
 
-def mask_email(email: str | None) -> str | None:
-    """`ada.lovelace@example.com` -> `a***@example.com`: enough to trace, not to contact."""
-    if not email or "@" not in email:
-        return None
-    local, _, domain = email.partition("@")
-    return f"{local[:1]}***@{domain}"
+def publish_metrics(handler: Callable[[Event, Any], Answer]) -> Callable[[Event, Any], Answer]:
+    """Flush the request's business metrics after the handler, when it recorded any.
+
+    Powertools' own decorator warns on every request that records none (most reads), which
+    would fill the logs with noise.
+    """
+
+    @wraps(handler)
+    def run(event: Event, context: Any) -> Answer:
+        try:
+            return handler(event, context)
+        finally:
+            if metrics.metric_set:
+                metrics.flush_metrics()
+
+    return run

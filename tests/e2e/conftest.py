@@ -19,6 +19,7 @@ import requests
 from tests.support import ROOT
 
 START_SECONDS = 90
+READY = "local stack is ready"  # the banner's first line, printed once seeding is done
 
 
 def _free_port() -> int:
