@@ -15,7 +15,11 @@ from backline.customer_store import CustomerCollection
 from backline.customers import CustomerStatus, StatusRequest
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-EmailText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=254)]
+EmailText = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=3, max_length=254),
+    Field(json_schema_extra={"format": "email"}),
+]
 MobileText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=32)]
 NoteText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]
 Message = Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)]

@@ -116,6 +116,12 @@ class Problem(BaseModel):
     errors: list[dict[str, Any]] | None = None
 
 
+class GatewayRefusal(BaseModel):
+    """What API Gateway itself answers when its authorizer refuses the token."""
+
+    message: str
+
+
 # ---------------------------------------------------------------- requests
 
 
@@ -304,7 +310,7 @@ class Api:
 
     def openapi(self) -> dict[str, Any]:
         """The OpenAPI 3.1 paths and schemas of these routes."""
-        models: set[type[BaseModel]] = {Problem}
+        models: set[type[BaseModel]] = {Problem, GatewayRefusal}
         for route in self.routes.values():
             models.update(m for m in (route.body, route.response) if m is not None)
         ordered = sorted(models, key=lambda model: model.__name__)
@@ -352,15 +358,18 @@ class Api:
             success["content"] = {JSON: {"schema": _ref(route.response)}}
         responses: dict[str, Any] = {str(route.status.value): success}
         failures = {HTTPStatus.BAD_REQUEST, HTTPStatus.UNPROCESSABLE_ENTITY, *route.errors}
+        if route.body is not None:
+            failures |= {HTTPStatus.REQUEST_ENTITY_TOO_LARGE, HTTPStatus.UNSUPPORTED_MEDIA_TYPE}
         if not route.public:
             failures |= {HTTPStatus.UNAUTHORIZED, HTTPStatus.FORBIDDEN}
         if _path_names(route.path):
             failures.add(HTTPStatus.NOT_FOUND)
         for failure in sorted(failures):
-            responses[str(failure.value)] = {
-                "description": failure.phrase,
-                "content": {PROBLEM_JSON: {"schema": _ref(Problem)}},
-            }
+            content: dict[str, Any] = {PROBLEM_JSON: {"schema": _ref(Problem)}}
+            if failure is HTTPStatus.UNAUTHORIZED:
+                # API Gateway's JWT authorizer refuses a missing or bad token itself.
+                content[JSON] = {"schema": _ref(GatewayRefusal)}
+            responses[str(failure.value)] = {"description": failure.phrase, "content": content}
         operation["responses"] = responses
         return operation
 

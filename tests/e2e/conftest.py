@@ -11,6 +11,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,6 +20,7 @@ import requests
 from tests.support import ROOT
 
 START_SECONDS = 90
+READY = "local stack is ready"  # the banner's first line, printed once the demo is seeded
 READY = "local stack is ready"  # the banner's first line, printed once seeding is done
 
 
@@ -32,6 +34,7 @@ def _free_port() -> int:
 class Stack:
     url: str
     process: subprocess.Popen[str]
+    console: Path
 
     def token(self, studio_id: str, **who: str) -> str:
         answer = requests.post(
@@ -42,34 +45,30 @@ class Stack:
 
 
 @pytest.fixture(scope="session")
-def stack() -> Iterator[Stack]:
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     port = _free_port()
     environment = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     environment["PORT"] = str(port)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "local"],
-        cwd=ROOT,
-        env=environment,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    url = f"http://127.0.0.1:{port}"
+    # The console goes to a file: a pipe that nobody reads fills up and stalls the stack.
+    console = tmp_path_factory.mktemp("stack") / "console.log"
+    with console.open("w") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "local"],
+            cwd=ROOT,
+            env=environment,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
     deadline = time.monotonic() + START_SECONDS
-    while True:
+    while READY not in console.read_text():
         if process.poll() is not None:
-            pytest.fail(f"the local stack exited at start:\n{process.stdout.read()}")  # type: ignore[union-attr]
-        try:
-            if requests.get(f"{url}/openapi.json", timeout=2).status_code == 200:
-                break
-        except requests.ConnectionError:
-            pass
+            pytest.fail(f"the local stack exited at start:\n{console.read_text()}")
         if time.monotonic() > deadline:
             process.kill()
-            pytest.fail("the local stack did not answer in time")
-        time.sleep(0.5)
-    running = Stack(url, process)
-    yield running
+            pytest.fail(f"the local stack was not ready in time:\n{console.read_text()}")
+        time.sleep(0.25)
+    yield Stack(f"http://127.0.0.1:{port}", process, console)
     process.send_signal(signal.SIGINT)
     assert process.wait(timeout=30) == 0, "the local stack did not stop cleanly on Ctrl-C"
 
