@@ -20,7 +20,6 @@ if TYPE_CHECKING:
 
 MIN_LENGTH = timedelta(minutes=15)
 MAX_LENGTH = timedelta(hours=24)
-MAX_AHEAD = timedelta(days=2 * 365)
 
 RoomRef = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
 
@@ -77,7 +76,9 @@ class PublicBookingRequest(BaseModel):
 
 
 def check_slot(starts_at: datetime, ends_at: datetime, now: datetime | None = None) -> None:
-    """A slot must be ahead of now, forwards, and of a length a studio rents."""
+    """A slot must be ahead of now, forwards, and of a length a studio rents (15 min to 24 h).
+
+    How far ahead a studio takes bookings is its own policy, not checked here."""
     moment = now or utcnow()
     if ends_at <= starts_at:
         raise InvalidInputError("ends_at must be after starts_at", field="ends_at")
@@ -87,8 +88,6 @@ def check_slot(starts_at: datetime, ends_at: datetime, now: datetime | None = No
         raise InvalidInputError("a booking lasts at most 24 hours", field="ends_at")
     if starts_at <= moment:
         raise InvalidInputError("starts_at is in the past", field="starts_at")
-    if starts_at - moment > MAX_AHEAD:
-        raise InvalidInputError("starts_at is too far ahead", field="starts_at")
 
 
 def price_of(room: Room, starts_at: datetime, ends_at: datetime) -> int:

@@ -133,7 +133,6 @@ def _later(slot: dict[str, str], minutes: int) -> str:
         (lambda s: {**s, "ends_at": _later(s, 10)}, "ends_at"),
         (lambda s: {**s, "ends_at": _later(s, 25 * 60)}, "ends_at"),
         (lambda s: slot(days=-1), "starts_at"),
-        (lambda s: slot(days=3 * 365), "starts_at"),
         (lambda s: {**s, "room_id": "attic"}, "room_id"),
     ],
     ids=[
@@ -142,7 +141,6 @@ def _later(slot: dict[str, str], minutes: int) -> str:
         "ten-minutes",
         "over-a-day",
         "in-the-past",
-        "years-ahead",
         "unknown-room",
     ],
 )
