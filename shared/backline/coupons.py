@@ -18,6 +18,7 @@ from backline.dynamo import (
     deserialize,
     is_condition_failure,
     query_all,
+    query_page,
     serialize,
     values,
 )
@@ -217,17 +218,10 @@ def query_prefix(
     cursor: str | None,
 ) -> tuple[list[dict[str, Any]], str | None]:
     """One page of a studio's items of one kind (coupons, bands)."""
-    scope = f"{prefix}|{studio_id}"
     request: dict[str, Any] = {
         "TableName": table,
         "KeyConditionExpression": "PK = :pk AND begins_with(SK, :prefix)",
         "ExpressionAttributeValues": values(pk=keys.studio_pk(studio_id), prefix=prefix),
         "Limit": limit,
     }
-    start = cursors.decode(cursor, scope)
-    if start:
-        request["ExclusiveStartKey"] = serialize(start)
-    response = client.query(**request)
-    items = [deserialize(item) for item in response.get("Items", [])]
-    last = response.get("LastEvaluatedKey")
-    return items, cursors.encode(deserialize(last) if last else None, scope)
+    return query_page(client, request, cursors, f"{prefix}|{studio_id}", cursor)

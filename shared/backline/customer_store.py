@@ -17,13 +17,22 @@ from backline.bands import Band, band_from_item
 from backline.bookings import Booking, booking_from_item
 from backline.coupons import Coupon, coupon_from_item
 from backline.cursor import CursorSigner
-from backline.customers import Customer, Note, StatusChange, query_tokens, sort_name
+from backline.customers import (
+    Customer,
+    Note,
+    StatusChange,
+    fold_email,
+    query_tokens,
+    sort_name,
+)
 from backline.dynamo import (
     Transaction,
     TransactionFailedError,
     delete_existing,
     deserialize,
     is_condition_failure,
+    query_all,
+    query_page,
     serialize,
     values,
 )
@@ -97,26 +106,19 @@ class CustomerStore:
 
     def collection(self, studio_id: str, customer_id: str) -> CustomerCollection:
         """The customer and everything filed under them: one Query (more only past 1 MB)."""
-        raw: list[dict[str, Any]] = []
         request: dict[str, Any] = {
             "TableName": self._table,
             "KeyConditionExpression": "PK = :pk",
             "ExpressionAttributeValues": values(pk=keys.customer_pk(studio_id, customer_id)),
             "ConsistentRead": True,
         }
-        while True:
-            response = self._client.query(**request)
-            raw.extend(deserialize(item) for item in response.get("Items", []))
-            if "LastEvaluatedKey" not in response:
-                break
-            request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
-        return _collection_from_items(customer_id, raw)
+        return _collection_from_items(customer_id, query_all(self._client, request))
 
     def find_by_email(self, studio_id: str, email: str) -> str | None:
         """The id of the studio's active customer with this email (case-insensitive)."""
         response = self._client.get_item(
             TableName=self._table,
-            Key=serialize(keys.email_guard_key(studio_id, email.lower())),
+            Key=serialize(keys.email_guard_key(studio_id, fold_email(email))),
             ConsistentRead=True,
         )
         item = response.get("Item")
@@ -149,13 +151,8 @@ class CustomerStore:
             "ExpressionAttributeValues": values(**vals),
             "Limit": limit,
         }
-        start = self._cursors.decode(cursor, scope)
-        if start:
-            request["ExclusiveStartKey"] = serialize(start)
-        response = self._client.query(**request)
-        customers = [customer_from_item(deserialize(item)) for item in response.get("Items", [])]
-        last = response.get("LastEvaluatedKey")
-        return Page(customers, self._cursors.encode(deserialize(last) if last else None, scope))
+        items, next_cursor = query_page(self._client, request, self._cursors, scope, cursor)
+        return Page([customer_from_item(item) for item in items], next_cursor)
 
     def search(
         self,
@@ -180,14 +177,10 @@ class CustomerStore:
             "ExpressionAttributeValues": values(pk=keys.lookup_pk(studio_id), token=lead),
             "Limit": limit,
         }
-        start = self._cursors.decode(cursor, scope)
-        if start:
-            request["ExclusiveStartKey"] = serialize(start)
-        response = self._client.query(**request)
+        items, next_cursor = query_page(self._client, request, self._cursors, scope, cursor)
         seen: set[str] = set()
         found: list[Customer] = []
-        for raw in response.get("Items", []):
-            item = deserialize(raw)
+        for item in items:
             customer = customer_from_item(item["customer"])
             if customer.customer_id in seen:
                 continue
@@ -199,8 +192,7 @@ class CustomerStore:
             if not _matches_all(customer, tokens):
                 continue
             found.append(customer)
-        last = response.get("LastEvaluatedKey")
-        return Page(found, self._cursors.encode(deserialize(last) if last else None, scope))
+        return Page(found, next_cursor)
 
     # ------------------------------------------------------------ writes
 

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 
+from backline.cursor import CursorSigner
+
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient
     from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
@@ -179,6 +181,23 @@ def query_all(client: DynamoDBClient, request: dict[str, Any]) -> list[dict[str,
         if "LastEvaluatedKey" not in response:
             return items
         request = {**request, "ExclusiveStartKey": response["LastEvaluatedKey"]}
+
+
+def query_page(
+    client: DynamoDBClient,
+    request: dict[str, Any],
+    cursors: CursorSigner,
+    scope: str,
+    cursor: str | None,
+) -> tuple[list[dict[str, Any]], str | None]:
+    """One page of a Query, resumed from a signed cursor made for the same scope."""
+    start = cursors.decode(cursor, scope)
+    if start:
+        request = {**request, "ExclusiveStartKey": serialize(start)}
+    response = client.query(**request)
+    items = [deserialize(item) for item in response.get("Items", [])]
+    last = response.get("LastEvaluatedKey")
+    return items, cursors.encode(deserialize(last) if last else None, scope)
 
 
 def delete_existing(client: DynamoDBClient, table: str, key: Mapping[str, str]) -> bool:
