@@ -381,11 +381,10 @@ def test_an_unknown_status_is_422(owner: Caller) -> None:
 # ---------------------------------------------------------------- a ban racing a booking
 
 
-def test_a_ban_written_while_a_public_booking_is_decided_refuses_it(
-    owner: Caller, as_public: Caller, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # given a customer, and staff who ban them just after intake read their record
-    customer_id = _customer(owner)
+@pytest.fixture
+def ban_after_read(owner: Caller, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Staff ban the customer just after a booking has read their record (once): the
+    booking is then decided on a record that is already stale. Lists who was banned."""
     real = CustomerStore.collection
     banned: list[str] = []
 
@@ -397,41 +396,44 @@ def test_a_ban_written_while_a_public_booking_is_decided_refuses_it(
         return stale
 
     monkeypatch.setattr(CustomerStore, "collection", read_then_ban)
+    return banned
 
+
+def test_a_ban_written_while_a_public_booking_is_decided_refuses_it(
+    owner: Caller, as_public: Caller, ban_after_read: list[str]
+) -> None:
+    # given a customer, and staff who ban them just after intake read their record
+    customer_id = _customer(owner)
+
+    def book() -> Any:
+        return as_public("POST", "/studios/studio-a/bookings", body=_request("ada@example.com"))
+
+    _assert_the_ban_wins(owner, customer_id, book, ban_after_read)
+
+
+def test_a_ban_written_while_a_staff_booking_is_decided_refuses_it(
+    owner: Caller, ban_after_read: list[str]
+) -> None:
+    # given a customer who is banned just after the staff booking read their record
+    customer_id = _customer(owner)
+
+    def book() -> Any:
+        body = {"customer_id": customer_id, "room_id": "live", **slot()}
+        return owner("POST", "/bookings", body=body)
+
+    _assert_the_ban_wins(owner, customer_id, book, ban_after_read)
+
+
+def _assert_the_ban_wins(
+    owner: Caller, customer_id: str, book: Callable[[], Any], banned: list[str]
+) -> None:
     # when the booking is decided on the record read before the ban
-    answer = as_public("POST", "/studios/studio-a/bookings", body=_request("ada@example.com"))
+    answer = book()
 
     # then the ban wins: refused with its message, and no booking was written
     assert banned == [customer_id]
     assert answer.status == 403
     assert answer.body["detail"] == BAN_MESSAGE
-    assert _bookings(owner, customer_id) == []
-
-
-def test_a_ban_written_while_a_staff_booking_is_decided_refuses_it(
-    owner: Caller, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # given a customer who is banned just after the staff booking read their record
-    customer_id = _customer(owner)
-    real = CustomerStore.collection
-    banned: list[str] = []
-
-    def read_then_ban(store: CustomerStore, studio_id: str, who: str) -> Any:
-        stale = real(store, studio_id, who)
-        if not banned:
-            assert _set(owner, who, "banned", BAN_MESSAGE).status == 200
-            banned.append(who)
-        return stale
-
-    monkeypatch.setattr(CustomerStore, "collection", read_then_ban)
-
-    # when the booking is decided on the stale record
-    body = {"customer_id": customer_id, "room_id": "live", **slot()}
-    answer = owner("POST", "/bookings", body=body)
-
-    # then it is refused and nothing was booked
-    assert banned == [customer_id]
-    assert answer.status == 403
     assert _bookings(owner, customer_id) == []
 
 
