@@ -52,11 +52,17 @@ lint: venv
 validate: sam-venv
 	$(SAM) validate --lint
 
+# Lambda's code folders are read-only, so Python compiles every module again at each cold start
+# unless the bytecode ships with it: the build adds hash-checked .pyc (valid whatever the zip's
+# file times say).
 # No Docker: sam cross-installs arm64 wheels with the python3.12 it finds first on PATH.
 build: venv sam-venv
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(SAM) build --cached --parallel
 	@ls .aws-sam/build/SharedLayer/python/pydantic_core/*aarch64*.so >/dev/null \
 	  || { echo "the layer has no arm64 pydantic_core" >&2; exit 1; }
+	@if $(PY) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 12))'; then \
+	  $(PY) -m compileall -q -j 0 --invalidation-mode unchecked-hash .aws-sam/build >/dev/null; \
+	else echo "bytecode not shipped: the venv is not Python 3.12, the runtime's version"; fi
 
 openapi: venv
 	$(PY) -m local.openapi > docs/openapi.json.tmp
