@@ -37,7 +37,6 @@ import os
 import statistics
 import sys
 import time
-import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -77,7 +76,6 @@ REQUESTS = 300
 # grows: the write operations put the table back every few requests (untimed).
 RESTORE_EVERY = 5
 GOAL_MS = 1.0
-warnings.filterwarnings("ignore", "No application metrics")
 
 Event = dict[str, Any]
 Handler = Callable[[Event], Event]

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+from boto3.dynamodb.types import TypeSerializer
 from botocore.exceptions import ClientError
 
 from backline.cursor import CursorSigner
@@ -20,19 +20,39 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
 
 _serializer = TypeSerializer()
-_deserializer = TypeDeserializer()
 
 MAX_TRANSACTION_ITEMS = 100
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list | set):
-        return [_plain(v) for v in value]
-    return value
+def _number(text: str) -> int | float:
+    try:
+        return int(text)
+    except ValueError:
+        return float(Decimal(text))
+
+
+def _plain(typed: Mapping[str, Any]) -> Any:
+    """One attribute value as plain Python: numbers as int (or float), sets as lists.
+
+    boto3's TypeDeserializer builds Decimals through a strict context; on a list page of 25
+    customers it was most of the handler's own time. We store no floats and no binary.
+    """
+    ((kind, value),) = typed.items()
+    if kind in ("S", "BOOL"):
+        return value
+    if kind == "N":
+        return _number(value)
+    if kind == "M":
+        return {name: _plain(inner) for name, inner in value.items()}
+    if kind == "L":
+        return [_plain(inner) for inner in value]
+    if kind == "SS":
+        return list(value)
+    if kind == "NS":
+        return [_number(inner) for inner in value]
+    if kind == "NULL":
+        return None
+    raise ValueError(f"Backline stores no {kind} attributes")
 
 
 def serialize(item: Mapping[str, Any]) -> dict[str, Any]:
@@ -40,7 +60,7 @@ def serialize(item: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def deserialize(item: Mapping[str, Any]) -> dict[str, Any]:
-    return {name: _plain(_deserializer.deserialize(value)) for name, value in item.items()}
+    return {name: _plain(value) for name, value in item.items()}
 
 
 def values(**named: Any) -> dict[str, Any]:
