@@ -20,7 +20,7 @@ from backline.customer_store import CustomerStore
 from backline.errors import NotFoundError
 from backline.idempotency import IdempotencyStore
 from backline.observability import MetricUnit, logger, metrics, publish_metrics
-from backline.schemas import BookingOut, IntakeOut
+from backline.schemas import IntakeOut, PublicBookingOut
 from backline.settings import Settings
 from backline.studios import StudioStore
 from backline.web import Api, Reply, Request, idempotent
@@ -66,7 +66,7 @@ def book(request: Request, studio_id: str, body: PublicBookingRequest) -> Intake
             alert=made.alert is not None,
         )
         metrics.add_metric(name="PublicBookingMade", unit=MetricUnit.Count, value=1)
-        answer = IntakeOut(booking=BookingOut.of(booking), alert=made.alert)
+        answer = IntakeOut(booking=PublicBookingOut.of(booking), alert=made.alert)
         return Reply(answer, HTTPStatus.CREATED)
 
     return idempotent(request, idempotency, studio_id, intake)

@@ -117,7 +117,9 @@ class StatusChangeOut(Out):
     changed_at: str
 
 
-class BookingOut(Out):
+class PublicBookingOut(Out):
+    """A booking as the customer who made it sees it: no staff notes."""
+
     booking_id: str
     customer_id: str
     room_id: str
@@ -131,8 +133,13 @@ class BookingOut(Out):
     status: Literal["confirmed", "cancelled"]
     payment_status: Literal["unpaid", "paid"]
     payment_request_id: str | None
-    customer_notes: list[NoteOut]
     created_at: str
+
+
+class BookingOut(PublicBookingOut):
+    """A booking as staff see it, with the customer's staff notes as they stood."""
+
+    customer_notes: list[NoteOut]
 
 
 class BookingsOut(Out):
@@ -171,7 +178,7 @@ class BandDetailOut(BandOut):
 
 
 class IntakeOut(Out):
-    booking: BookingOut
+    booking: PublicBookingOut
     alert: str | None = Field(description="a message for the customer, e.g. behind on payment")
 
 

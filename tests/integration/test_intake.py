@@ -317,3 +317,20 @@ def test_intake_of_a_customer_holding_a_switched_off_coupon_takes_at_most_three_
     assert answer.status == 201
     assert answer.body["booking"]["coupon_id"] is None
     assert len(intake_calls) <= 3, intake_calls
+
+
+def test_staff_notes_never_reach_the_public_booking_page(owner: Caller, as_public: Caller) -> None:
+    # given a known customer with a staff-only note
+    customer_id = _customer(owner)
+    note = "Owes for the broken snare; do not extend credit"
+    assert owner("POST", f"/customers/{customer_id}/notes", body={"text": note}).status == 201
+
+    # when they book through the public page
+    answer = as_public("POST", "/studios/studio-a/bookings", body=_request("ada@example.com"))
+
+    # then the public answer carries no notes, while staff still see them on the booking
+    assert answer.status == 201
+    assert "customer_notes" not in answer.body["booking"]
+    assert note not in str(answer.body)
+    booking = owner("GET", f"/bookings/{answer.body['booking']['booking_id']}").body
+    assert [n["text"] for n in booking["customer_notes"]] == [note]
