@@ -26,7 +26,6 @@ from typing import Any, get_args, get_type_hints
 from urllib.parse import unquote
 
 from pydantic import BaseModel, ValidationError
-from pydantic.json_schema import models_json_schema
 
 from backline.errors import (
     BacklineError,
@@ -309,7 +308,10 @@ class Api:
     # ------------------------------------------------------------ document
 
     def openapi(self) -> dict[str, Any]:
-        """The OpenAPI 3.1 paths and schemas of these routes."""
+        """The OpenAPI 3.1 paths and schemas of these routes (built offline, never at a cold
+        start: hence the late import)."""
+        from pydantic.json_schema import models_json_schema
+
         models: set[type[BaseModel]] = {Problem, GatewayRefusal}
         for route in self.routes.values():
             models.update(m for m in (route.body, route.response) if m is not None)
