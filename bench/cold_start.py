@@ -8,7 +8,6 @@ a shared machine falls on both sides alike; the figure is the ratio of the two m
 """
 
 import argparse
-import os
 import statistics
 import subprocess
 import sys
@@ -20,37 +19,10 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
 from local.template import load_yaml  # noqa: E402
+from tests.support import lambda_environment  # noqa: E402
 
 GOAL = 1.3
 BARE = "import boto3; boto3.client('dynamodb')"
-
-
-def _stand_in(value: Any, parameters: dict[str, Any]) -> str:
-    if isinstance(value, str | int | float):
-        return str(value)
-    ref = value.get("Ref") if isinstance(value, dict) else None
-    if ref in parameters and "Default" in parameters[ref]:
-        return str(parameters[ref]["Default"])
-    return f"backline-{ref.lower()}" if isinstance(ref, str) else "stand-in-" + "0" * 40
-
-
-def lambda_environment(template: dict[str, Any], name: str) -> dict[str, str]:
-    function = template["Resources"][name]["Properties"]
-    parameters = template.get("Parameters", {})
-    variables = {
-        **template["Globals"]["Function"].get("Environment", {}).get("Variables", {}),
-        **function.get("Environment", {}).get("Variables", {}),
-    }
-    code_and_layer = [str(REPO_ROOT / function["CodeUri"]), str(REPO_ROOT / "shared")]
-    return {
-        **{key: _stand_in(value, parameters) for key, value in variables.items()},
-        "PYTHONPATH": os.pathsep.join(code_and_layer),
-        "AWS_DEFAULT_REGION": "us-east-1",
-        "AWS_REGION": "us-east-1",
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_LAMBDA_FUNCTION_NAME": name,
-    }
 
 
 def timed_run(code: str, env: dict[str, str]) -> float:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -45,6 +46,37 @@ def slot(days: int = 3, minutes: int = 120) -> dict[str, str]:
 
 def template() -> dict[str, Any]:
     return load_yaml(ROOT / "template.yaml")
+
+
+def _stand_in(value: Any, parameters: dict[str, Any]) -> str:
+    """A plausible value for an environment variable that the template computes."""
+    if isinstance(value, str | int | float):
+        return str(value)
+    ref = value.get("Ref") if isinstance(value, dict) else None
+    if ref in parameters and "Default" in parameters[ref]:
+        return str(parameters[ref]["Default"])
+    return f"backline-{ref.lower()}" if isinstance(ref, str) else "stand-in-" + "0" * 40
+
+
+def lambda_environment(declared: dict[str, Any], name: str) -> dict[str, str]:
+    """The environment Lambda would give the template's function `name`, laid out as Lambda
+    lays out its code (the function's folder and the layer on the path), with stand-ins."""
+    function = declared["Resources"][name]["Properties"]
+    parameters = declared.get("Parameters", {})
+    variables = {
+        **declared["Globals"]["Function"].get("Environment", {}).get("Variables", {}),
+        **function.get("Environment", {}).get("Variables", {}),
+    }
+    code_and_layer = [str(ROOT / function["CodeUri"]), str(ROOT / "shared")]
+    return {
+        **{key: _stand_in(value, parameters) for key, value in variables.items()},
+        "PYTHONPATH": os.pathsep.join(code_and_layer),
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_REGION": "us-east-1",
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_LAMBDA_FUNCTION_NAME": name,
+    }
 
 
 def table_definition(name: str = TABLE) -> dict[str, Any]:

@@ -1,6 +1,5 @@
 """Fixtures that read template.yaml as CloudFormation writes it (short tags and all)."""
 
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -8,6 +7,7 @@ from typing import Any
 import pytest
 
 from local.template import load_yaml
+from tests.support import lambda_environment as support_environment
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE_PATH = REPO_ROOT / "template.yaml"
@@ -56,38 +56,11 @@ def functions(resources: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]
     }
 
 
-def _stand_in(value: Any, parameters: dict[str, Any]) -> str:
-    """A plausible local value for an environment variable the template computes."""
-    if isinstance(value, str | int | float):
-        return str(value)
-    ref = value.get("Ref") if isinstance(value, dict) else None
-    if ref in parameters and "Default" in parameters[ref]:
-        return str(parameters[ref]["Default"])
-    if isinstance(ref, str):
-        return f"backline-{ref.lower()}"
-    return "stand-in-" + "0" * 40
-
-
 @pytest.fixture(scope="session")
 def lambda_environment(template: dict[str, Any]) -> Callable[[str], dict[str, str]]:
     """The environment Lambda would give a function, with stand-ins for computed values."""
 
     def build(function_name: str) -> dict[str, str]:
-        function = template["Resources"][function_name]["Properties"]
-        parameters = template.get("Parameters", {})
-        variables = {
-            **template["Globals"]["Function"].get("Environment", {}).get("Variables", {}),
-            **function.get("Environment", {}).get("Variables", {}),
-        }
-        code_uri = REPO_ROOT / function["CodeUri"]
-        return {
-            **{name: _stand_in(value, parameters) for name, value in variables.items()},
-            "PYTHONPATH": f"{code_uri}{os.pathsep}{REPO_ROOT / 'shared'}",
-            "AWS_DEFAULT_REGION": "us-east-1",
-            "AWS_REGION": "us-east-1",
-            "AWS_ACCESS_KEY_ID": "testing",
-            "AWS_SECRET_ACCESS_KEY": "testing",
-            "AWS_LAMBDA_FUNCTION_NAME": function_name,
-        }
+        return support_environment(template, function_name)
 
     return build
